@@ -1,0 +1,44 @@
+// Results and settings of file downloads.
+#pragma once
+
+#include <gioexport/error.hpp>
+#include <gioexport/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace gioexport {
+
+// How far a finished file was checked.
+enum class verification {
+    verified,    // the MD5 of the bytes on disk equals x-amz-meta-md5-hash
+    unverified,  // the server sent no MD5 header; the file was kept unchecked
+};
+
+std::string_view to_string(verification v) noexcept;
+
+// Bytes received so far and the expected total (0 when the server sent no
+// Content-Length).
+using progress_callback = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+struct download_options {
+    // Fail with errc::md5_missing when the answer carries no MD5 header.
+    bool require_md5 = false;
+    // Size of the one buffer a transfer reads into, hashes and writes from.
+    std::size_t buffer_size = 256 * 1024;
+    progress_callback on_progress;
+};
+
+// A file that arrived whole and now carries its final name.
+struct file_result {
+    std::filesystem::path path;
+    std::uint64_t bytes = 0;
+    std::string md5;  // lower-case hex of the bytes on disk
+    verification state = verification::unverified;
+};
+
+}  // namespace gioexport

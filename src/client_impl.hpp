@@ -1,0 +1,46 @@
+// Shared state behind gioexport::client.
+#pragma once
+
+#include "http/exchange.hpp"
+
+#include <gioexport/client.hpp>
+
+#include <mutex>
+#include <string>
+
+namespace gioexport {
+
+class client_impl {
+public:
+    client_impl(boost::asio::any_io_executor executor, client_options options);
+
+    boost::asio::awaitable<std::string> fetch_token();
+    boost::asio::awaitable<links_response> fetch_links(export_type type,
+                                                       const std::optional<data_type>& data,
+                                                       export_date date, link_expiry expiry);
+    boost::asio::awaitable<export_result> download_export(export_request request);
+
+    void log(log_level level, const std::string& line) const;
+
+    boost::asio::any_io_executor executor;
+    client_options options;
+    detail::http_context http;
+
+private:
+    // Sends one authenticated GET to the export API and returns the body of a
+    // 2xx answer. A 401 with a token we fetched ourselves is retried once with
+    // a new token, since tokens expire.
+    boost::asio::awaitable<std::string> api_get(std::string path_and_query);
+    boost::asio::awaitable<std::string> current_token();
+
+    detail::http_target base_;   // the base URL; its path is the prefix of every API path
+    std::string base_path_;      // without a trailing slash
+    std::mutex token_mutex_;
+    std::string token_;
+};
+
+// Builds the path of an insights request, relative to the base URL's path.
+std::string insights_path(export_type type, const std::optional<data_type>& data,
+                          std::string_view ai, const export_date& date, link_expiry expiry);
+
+}  // namespace gioexport

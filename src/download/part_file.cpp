@@ -1,0 +1,123 @@
+#include "download/part_file.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace gioexport::detail {
+namespace {
+
+[[noreturn]] void throw_errno(int err, const std::string& action, const std::filesystem::path& path)
+{
+    const errc code = (err == ENOSPC || err == EDQUOT) ? errc::disk_full : errc::io_error;
+    throw error(code, action + " \"" + path.string() + "\" failed: " + std::strerror(err) +
+                          " (errno " + std::to_string(err) + ")");
+}
+
+void sync_folder(const std::filesystem::path& folder)
+{
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw_errno(errno, "opening folder", folder);
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL)
+        throw_errno(err, "syncing folder", folder);
+}
+
+void create_parent(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec)
+        throw error(errc::io_error, "creating folder \"" + path.parent_path().string() +
+                                        "\" failed: " + ec.message());
+}
+
+void write_all(int fd, const void* data, std::size_t size, const std::filesystem::path& path)
+{
+    const char* bytes = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, bytes, size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            throw_errno(errno, "writing", path);
+        }
+        bytes += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+std::filesystem::path part_file::part_path_for(const std::filesystem::path& final_path)
+{
+    std::filesystem::path part = final_path;
+    part += ".part";
+    return part;
+}
+
+part_file::part_file(std::filesystem::path final_path)
+    : final_path_(std::move(final_path)), part_path_(part_path_for(final_path_))
+{
+    create_parent(final_path_);
+    fd_ = ::open(part_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+        throw_errno(errno, "creating", part_path_);
+}
+
+part_file::~part_file()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+void part_file::write(const void* data, std::size_t size)
+{
+    write_all(fd_, data, size, part_path_);
+    written_ += size;
+}
+
+void part_file::commit()
+{
+    if (::fsync(fd_) != 0)
+        throw_errno(errno, "syncing", part_path_);
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0)
+        throw_errno(errno, "closing", part_path_);
+    if (::rename(part_path_.c_str(), final_path_.c_str()) != 0)
+        throw_errno(errno, "renaming to final name", final_path_);
+    sync_folder(final_path_.parent_path());
+}
+
+void part_file::discard() noexcept
+{
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+    ::unlink(part_path_.c_str());
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content)
+{
+    part_file file(path);
+    try {
+        file.write(content.data(), content.size());
+        file.commit();
+    } catch (...) {
+        file.discard();
+        throw;
+    }
+}
+
+}  // namespace gioexport::detail

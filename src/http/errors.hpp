@@ -1,0 +1,21 @@
+// Mapping of Asio, Beast and OpenSSL error codes to gioexport errors.
+#pragma once
+
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace gioexport::detail {
+
+// Throws the gioexport::error that matches a transport failure: timeout,
+// cancelled, truncated, tls_failed or connect_failed. `context` says what was
+// being done, e.g. "connecting to host:443".
+[[noreturn]] void throw_transport_error(const boost::system::error_code& ec,
+                                        const std::string& context);
+
+// Arms the stream's deadline for the next operation; zero disarms it.
+void set_deadline(boost::beast::tcp_stream& stream, std::chrono::milliseconds timeout);
+
+}  // namespace gioexport::detail

@@ -1,0 +1,102 @@
+#include "http/exchange.hpp"
+
+#include "http/errors.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace gioexport::detail {
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+// One attempt on one connection. Returns the error instead of throwing so
+// the caller can tell a stale pooled connection from a real failure.
+asio::awaitable<boost::system::error_code> try_exchange(connection& conn, const timeout_options& timeouts,
+                                                        http::request<http::string_body>& request,
+                                                        header_parser& parser)
+{
+    set_deadline(conn.tcp(), timeouts.first_byte);
+    auto [write_ec, written] = co_await conn.visit(
+        [&](auto& stream) { return http::async_write(stream, request, nothrow); });
+    if (write_ec)
+        co_return write_ec;
+    auto [read_ec, read] = co_await conn.visit([&](auto& stream) {
+        return http::async_read_header(stream, conn.buffer(), parser, nothrow);
+    });
+    co_return read_ec;
+}
+
+std::unique_ptr<header_parser> make_header_parser()
+{
+    auto parser = std::make_unique<header_parser>();
+    parser->header_limit(max_header_bytes);
+    return parser;
+}
+
+}  // namespace
+
+asio::awaitable<open_response> send_request(http_context& context, const http_target& target,
+                                            http::request<http::string_body>& request)
+{
+    request.set(http::field::host, target.host_header);
+    request.target(target.target);
+    request.version(11);
+    request.prepare_payload();
+
+    open_response response;
+    if (auto pooled = context.pool.take(target.origin())) {
+        response.parser = make_header_parser();
+        const auto ec = co_await try_exchange(*pooled, context.timeouts, request, *response.parser);
+        if (!ec) {
+            response.conn = std::move(pooled);
+            co_return response;
+        }
+        if (ec == asio::error::operation_aborted || response.parser->got_some())
+            throw_transport_error(ec, "requesting " + target.origin());
+        // The server closed the idle connection before reading our request.
+    }
+
+    response.conn = co_await open_connection(target, *context.tls, context.verify_peer, context.timeouts);
+    response.parser = make_header_parser();
+    const auto ec = co_await try_exchange(*response.conn, context.timeouts, request, *response.parser);
+    if (ec)
+        throw_transport_error(ec, "waiting for the answer of " + target.origin());
+    co_return response;
+}
+
+asio::awaitable<std::string> read_string_body(http_context& context, open_response& response,
+                                              std::size_t limit)
+{
+    http::response_parser<http::string_body> parser(std::move(*response.parser));
+    parser.body_limit(limit);
+    set_deadline(response.conn->tcp(), context.timeouts.idle);
+    auto [ec, read] = co_await response.conn->visit([&](auto& stream) {
+        return http::async_read(stream, response.conn->buffer(), parser, nothrow);
+    });
+    if (ec == http::error::body_limit)
+        throw error(errc::response_too_large,
+                    "the response body is larger than the limit of " + std::to_string(limit) + " bytes",
+                    static_cast<int>(response.status()));
+    if (ec)
+        throw_transport_error(ec, "reading the answer of " + response.conn->origin());
+    const bool keep = parser.keep_alive();
+    std::string body = std::move(parser.get().body());
+    if (keep)
+        context.pool.put(std::move(response.conn));
+    response.conn.reset();
+    co_return body;
+}
+
+void release_connection(http_context& context, open_response& response)
+{
+    if (response.conn && response.parser && response.parser->is_done() && response.parser->keep_alive())
+        context.pool.put(std::move(response.conn));
+    response.conn.reset();
+}
+
+}  // namespace gioexport::detail

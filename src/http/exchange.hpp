@@ -1,0 +1,55 @@
+// Sending one HTTP request and reading the answer, over pooled connections.
+#pragma once
+
+#include "http/connection.hpp"
+
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <memory>
+#include <string>
+
+namespace gioexport::detail {
+
+namespace http = beast::http;
+
+// What every request of one client shares.
+struct http_context {
+    connection_pool pool;
+    std::shared_ptr<asio::ssl::context> tls;
+    bool verify_peer = true;
+    timeout_options timeouts;
+};
+
+using header_parser = http::response_parser<http::empty_body>;
+
+// A response whose header has been read; the body is still on the wire.
+struct open_response {
+    std::unique_ptr<connection> conn;
+    std::unique_ptr<header_parser> parser;
+
+    unsigned status() const { return parser->get().result_int(); }
+};
+
+// Largest response header accepted, in bytes.
+inline constexpr std::uint32_t max_header_bytes = 64 * 1024;
+
+// Sends `request` to `target` and reads the response header. Takes an idle
+// pooled connection when there is one; if the server had closed it and no
+// byte of a response arrived, the request is sent once more on a new
+// connection, which is safe because nothing was processed.
+asio::awaitable<open_response> send_request(http_context& context, const http_target& target,
+                                            http::request<http::string_body>& request);
+
+// Reads the rest of the body into a string, failing with
+// errc::response_too_large past `limit` bytes, and puts the connection back
+// into the pool when the server keeps it open.
+asio::awaitable<std::string> read_string_body(http_context& context, open_response& response,
+                                              std::size_t limit);
+
+// Returns the connection to the pool when the response was read completely
+// and the server keeps the connection open; closes it otherwise.
+void release_connection(http_context& context, open_response& response);
+
+}  // namespace gioexport::detail

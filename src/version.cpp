@@ -1,0 +1,10 @@
+#include <gioexport/version.hpp>
+
+namespace gioexport {
+
+const char* version() noexcept
+{
+    return GIOEXPORT_VERSION_STRING;
+}
+
+}  // namespace gioexport
