@@ -143,6 +143,15 @@ export_date::sys_minutes export_date::period_end(export_type type) const
     return period_start(type) + (type == export_type::day ? minutes{24 * 60} : minutes{60});
 }
 
+std::vector<export_date> hours_of_day(const export_date& date)
+{
+    std::vector<export_date> hours_list;
+    const auto start = date.period_start(export_type::day);
+    for (int h = 0; h < 24; ++h)
+        hours_list.push_back(export_date::from_time_point(start + hours{h}));
+    return hours_list;
+}
+
 link_expiry::link_expiry(int minutes) : minutes_(minutes)
 {
     if (minutes < min_minutes || minutes > max_minutes)

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gioexport {
 
@@ -97,6 +98,10 @@ private:
     explicit export_date(sys_minutes utc) : utc_(utc) {}
     sys_minutes utc_;
 };
+
+// The 24 hours of the Beijing day that `date` falls in, in order, as dates for
+// hour exports. Beijing days always have 24 hours.
+std::vector<export_date> hours_of_day(const export_date& date);
 
 // The offset of Beijing time from UTC.
 inline constexpr std::chrono::hours beijing_offset{8};

@@ -1,0 +1,59 @@
+// Parsing of request targets, including IP literals and redirects.
+#include "http/url.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include "support/print.hpp"
+
+using namespace gioexport;
+using namespace gioexport::detail;
+
+BOOST_AUTO_TEST_SUITE(url)
+
+BOOST_AUTO_TEST_CASE(ipv6_literal_host_header)
+{
+    const auto t = parse_http_target("https://[::1]:9443/bkt/part-00000.csv.gz?sig=q1");
+    BOOST_TEST(t.tls);
+    BOOST_TEST(t.host == "::1");
+    BOOST_TEST(t.port == 9443);
+    BOOST_TEST(t.host_header == "[::1]:9443");
+    BOOST_TEST(t.target == "/bkt/part-00000.csv.gz?sig=q1");
+    BOOST_TEST(t.host_is_ip);
+
+    const auto d = parse_http_target("https://[::1]/x");
+    BOOST_TEST(d.host_header == "[::1]");
+    BOOST_TEST(d.port == 443);
+}
+
+BOOST_AUTO_TEST_CASE(plain_host)
+{
+    const auto t = parse_http_target("http://localhost:8080");
+    BOOST_TEST(!t.tls);
+    BOOST_TEST(t.host == "localhost");
+    BOOST_TEST(t.target == "/");
+    BOOST_TEST(!t.host_is_ip);
+    BOOST_TEST(t.origin() == "http://localhost:8080");
+}
+
+BOOST_AUTO_TEST_CASE(rejected_forms)
+{
+    for (const char* bad : {"https://[fe80::1%25eth0]/x", "ftp://h/x", "h/x", "https:///x",
+                            "https://user:pw@h/x", "https://h:0/x", "https://h:99999/x"}) {
+        BOOST_TEST_CONTEXT(bad)
+        {
+            BOOST_CHECK_EXCEPTION(parse_http_target(bad), error,
+                                  [](const error& e) { return e.code() == errc::invalid_url; });
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(redirect_resolution)
+{
+    BOOST_TEST(resolve_reference("https://a.invalid/x/y?s=1", "/z") == "https://a.invalid/z");
+    BOOST_TEST(resolve_reference("https://a.invalid/x/y", "https://b.invalid:8443/q") ==
+               "https://b.invalid:8443/q");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
