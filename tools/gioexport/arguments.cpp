@@ -207,7 +207,7 @@ std::optional<usage_error> apply_data_types(cli_settings& settings, const source
 std::optional<usage_error> apply_concurrency(cli_settings& settings, const sourced_value& value)
 {
     const std::string& text = value.text;
-    const bool digits_only = !text.empty() && text.size() <= 3 &&
+    const bool digits_only = !text.empty() && text.size() <= 9 &&
                              std::all_of(text.begin(), text.end(),
                                          [](char c) { return c >= '0' && c <= '9'; });
     const std::size_t number = digits_only ? std::stoul(text) : 0;
