@@ -38,7 +38,7 @@ enum class option_id {
     verbose,
 };
 
-// Which commands accept an option.
+// Bit set of the commands that accept an option.
 enum command_set : unsigned {
     for_links = 1u << 0,
     for_download = 1u << 1,
@@ -453,7 +453,7 @@ parse_result parse_arguments(const std::vector<std::string>& args, const environ
 
     // Collect the options given on the command line; a repeated option keeps
     // its last value.
-    std::map<option_id, sourced_value> given;
+    std::map<option_id, sourced_value> flag_values;
     std::optional<command> cmd;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -482,7 +482,7 @@ parse_result parse_arguments(const std::vector<std::string>& args, const environ
                 error.subject = flag;
                 return error;
             }
-            given.insert_or_assign(spec->id, sourced_value{std::move(value), flag});
+            flag_values.insert_or_assign(spec->id, sourced_value{std::move(value), flag});
             continue;
         }
 
@@ -519,10 +519,10 @@ parse_result parse_arguments(const std::vector<std::string>& args, const environ
 
     const unsigned this_command = command_bit(settings.cmd);
     for (const option_spec& spec : option_specs) {
-        const auto flag_value = given.find(spec.id);
+        const auto flag_value = flag_values.find(spec.id);
         const bool applies = (spec.commands & this_command) != 0;
 
-        if (flag_value != given.end() && !applies) {
+        if (flag_value != flag_values.end() && !applies) {
             usage_error error;
             error.id = message_id::option_not_for_command;
             error.subject = std::string(spec.flag);
@@ -535,7 +535,7 @@ parse_result parse_arguments(const std::vector<std::string>& args, const environ
             continue;
 
         std::optional<sourced_value> value;
-        if (flag_value != given.end()) {
+        if (flag_value != flag_values.end()) {
             value = flag_value->second;
         } else {
             const std::string variable = environment_variable_for(spec.flag);

@@ -48,7 +48,7 @@ struct cli_settings {
 inline constexpr std::size_t min_concurrency = 1;
 inline constexpr std::size_t max_concurrency = 64;
 
-// Why the arguments were rejected. The fields are kept apart so that tests can
+// Reason the arguments were rejected. The fields are kept apart so that tests can
 // check which option and value a message names.
 struct usage_error {
     message_id id = message_id::missing_command;

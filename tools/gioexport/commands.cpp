@@ -38,7 +38,7 @@ void write_stdout(std::string_view text)
     std::fflush(stdout);
 }
 
-// What the tool reports when an operation ends with an exception.
+// Report of an operation that ended with an exception.
 struct failure {
     exit_code code = exit_code::internal;
     std::string error_name;

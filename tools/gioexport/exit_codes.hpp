@@ -28,10 +28,10 @@ struct errc_exit_code {
     exit_code exit;
 };
 
-// Every gioexport::errc with the exit code the tool returns when an operation
-// fails with it as a whole. Transport and content errors count as API errors
-// here because a whole operation fails with them only while listing; a failed
-// file is judged by exit_code_for_files.
+// Every gioexport::errc with the exit code the tool returns when a whole
+// operation fails with it. Transport and content errors map to api because
+// they end a whole operation only while listing. A file that fails inside a
+// download is judged by exit_code_for_files instead.
 std::span<const errc_exit_code> errc_exit_codes() noexcept;
 
 // Returns the exit code for an operation that failed with `code`, or

@@ -109,8 +109,8 @@ constexpr message_entry messages[] = {
      "A local file operation failed:",
      "本地文件操作失败："},
     {message_id::failed_interrupted,
-     "Interrupted; partial downloads stay as .part files:",
-     "已中断，未完成的下载保留为 .part 文件："},
+     "Interrupted; any partial downloads stay as .part files:",
+     "已中断，未完成的下载（如有）保留为 .part 文件："},
     {message_id::failed_internal,
      "Internal error:",
      "内部错误："},
@@ -142,9 +142,8 @@ constexpr message_entry messages[] = {
      "warning: \"{0}\" is not a documented data type ({1}); it is sent to the server as given.",
      "警告：\"{0}\" 不是文档列出的数据类型（{1}），将按原样发送给服务器。"},
     {message_id::interrupted_notice,
-     "Interrupted: stopping. Partial downloads stay as .part files. Press Ctrl-C again to quit "
-     "at once.",
-     "已中断，正在停止。未完成的下载保留为 .part 文件。再按一次 Ctrl-C 立即退出。"},
+     "Interrupted: stopping. Press Ctrl-C again to quit at once.",
+     "已中断，正在停止。再按一次 Ctrl-C 立即退出。"},
 
     // Download summary and progress line.
     {message_id::summary_export_dir,
@@ -215,7 +214,7 @@ Download:
   --out DIR              output folder (default ./gioexport-data); files land in
                          DIR/<ai>/<export type>/<export date>/<data type>/
   --concurrency N        number of downloads in flight, 1 to 64 (default 4)
-  --require-md5          fail a file whose answer carries no MD5 header
+  --require-md5          fail a file whose response carries no MD5 header
 
 Output:
   --json                 print exactly one JSON object on stdout and nothing else

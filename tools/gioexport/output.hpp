@@ -1,5 +1,6 @@
-// What the tool prints: the JSON documents on stdout, the human summary of a
-// download, failure lines and the help text. Pure functions, no I/O.
+// Text and JSON documents the tool prints: the listing and download results,
+// errors, the summary of a download, failure lines and the help text. Pure
+// functions, no I/O.
 #pragma once
 
 #include "exit_codes.hpp"
@@ -27,15 +28,15 @@ boost::json::object listing_to_json(const gioexport::links_response& listing, bo
                                     exit_code code);
 
 // The outcome of a download as a JSON object: ok, exitCode, exportDir,
-// manifest, status, files (dataType, position, path, bytes, md5,
-// verification, error, message; null where a failed file has no value),
-// bytes (of the files that arrived) and seconds.
+// manifest, status, files, bytes (of the files that arrived) and seconds.
+// Each file has dataType, position, path, bytes, md5, verification, error
+// and message, with null where a failed file has no value.
 boost::json::object export_result_to_json(const gioexport::export_result& result, exit_code code,
                                           double seconds);
 
 // An error as a JSON object: ok (false), exitCode, error (a gioexport::errc
 // name such as "auth_failed"), message, and httpStatus (null when no HTTP
-// answer caused the error).
+// response caused the error).
 boost::json::object error_to_json(exit_code code, std::string_view error_name,
                                   std::string_view message, int http_status);
 

@@ -20,9 +20,9 @@ namespace gioexport::cli {
 std::string format_progress_line(const gioexport::export_progress& progress, double seconds,
                                  language lang);
 
-// Writes to stderr for the whole run. The progress line is redrawn in place
-// with '\r', at most once per `min_interval`, and only when enabled; other
-// lines clear it first and redraw it after, so output never interleaves. All
+// Writer of stderr for the whole run. When enabled, the progress line is
+// redrawn in place with '\r', at most once per `min_interval`. Other lines
+// clear it first and redraw it after, so the two never interleave. All
 // members are safe to call from several threads at once.
 class stderr_writer {
 public:
