@@ -21,6 +21,27 @@ std::string to_hex(const unsigned char* data, std::size_t size)
     return hex;
 }
 
+std::string hex_to_bytes(std::string_view hex)
+{
+    const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return 0;
+    };
+    std::string bytes(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        bytes[i] = static_cast<char>(nibble(hex[2 * i]) * 16 + nibble(hex[2 * i + 1]));
+    }
+    return bytes;
+}
+
 std::string hmac_sha256_hex(std::string_view key, std::string_view message)
 {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

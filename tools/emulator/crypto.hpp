@@ -21,6 +21,8 @@ std::string random_alphanumeric(std::size_t length);
 std::string random_hex(std::size_t byte_count);
 
 std::string to_hex(const unsigned char* data, std::size_t size);
+// Returns the bytes of an even-length hex string; invalid digits decode as 0.
+std::string hex_to_bytes(std::string_view hex);
 
 // Incremental MD5 of a byte stream; the result is lower-case hex.
 class Md5 {

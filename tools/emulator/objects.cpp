@@ -160,7 +160,7 @@ asio::awaitable<Reply> handle_object_request(Emulator& emulator, const Request& 
         reply.faults_applied.emplace_back("truncated_gzip");
     }
 
-    const std::string md5_raw_bytes = md5_raw(file->md5_hex);
+    const std::string md5_raw_bytes = md5_raw(hex_to_bytes(file->md5_hex));
     // Like a multipart upload's ETag: MD5 of the part MD5s plus "-<parts>", so
     // a client that treats the ETag as the file's MD5 gets it wrong.
     reply.set("Content-Type", "application/octet-stream");
