@@ -40,6 +40,7 @@ public:
         case errc::io_error: return "local file I/O failed";
         case errc::cancelled: return "cancelled";
         case errc::internal: return "internal error";
+        case errc::would_deadlock: return "a blocking call on a runtime I/O thread would deadlock";
         }
         return "unknown gioexport error " + std::to_string(value);
     }
@@ -86,6 +87,7 @@ const char* errc_name(errc e) noexcept
     case errc::io_error: return "io_error";
     case errc::cancelled: return "cancelled";
     case errc::internal: return "internal";
+    case errc::would_deadlock: return "would_deadlock";
     }
     return "unknown";
 }

@@ -51,6 +51,10 @@ enum class errc : int {
 
     cancelled = 60,
     internal = 99,
+
+    // Misuse of the C interface: a blocking call on a runtime I/O thread,
+    // which would wait for work that only that thread can run.
+    would_deadlock = 100,
 };
 
 const std::error_category& error_category() noexcept;
