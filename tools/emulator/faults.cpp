@@ -128,6 +128,13 @@ std::optional<std::string> read_parameters(const json::object& object, FaultRule
     case FaultKind::reset_after_bytes:
         error = reader.integer(object.contains("after_bytes") ? "after_bytes" : "bytes", true, 0, INT64_MAX, number);
         rule.bytes = static_cast<std::uint64_t>(number);
+        rule.close_with = "rst";
+        if (!error) {
+            error = reader.string("close", false, rule.close_with);
+        }
+        if (!error && rule.close_with != "rst" && rule.close_with != "fin") {
+            error = "parameter 'close' must be rst or fin";
+        }
         return error;
     case FaultKind::stall:
         error = reader.integer("after_bytes", false, 0, INT64_MAX, number);
@@ -217,15 +224,23 @@ std::optional<std::string> parse_rule(const json::value& value, FaultRule& rule)
         return error;
     }
     if (target_name.empty()) {
-        const int allowed = int{info->token} + int{info->api} + int{info->objects};
-        if (allowed != 1) {
+        // A kind that applies to one target only may leave the target out.
+        std::vector<FaultTarget> allowed;
+        for (const auto target : {FaultTarget::token, FaultTarget::api, FaultTarget::objects}) {
+            if (allows(*info, target)) {
+                allowed.push_back(target);
+            }
+        }
+        if (allowed.size() != 1) {
             return "missing parameter 'target' (token, api or objects) for kind '" + kind_name + "'";
         }
-        rule.target = info->token ? FaultTarget::token : info->api ? FaultTarget::api : FaultTarget::objects;
-    } else if (target_name == "token" || target_name == "api" || target_name == "objects") {
-        rule.target = target_name == "token" ? FaultTarget::token
-            : target_name == "api"           ? FaultTarget::api
-                                             : FaultTarget::objects;
+        rule.target = allowed.front();
+    } else if (target_name == "token") {
+        rule.target = FaultTarget::token;
+    } else if (target_name == "api") {
+        rule.target = FaultTarget::api;
+    } else if (target_name == "objects") {
+        rule.target = FaultTarget::objects;
     } else {
         return "unknown target '" + target_name + "': expected token, api or objects";
     }

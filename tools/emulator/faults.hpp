@@ -61,6 +61,7 @@ struct FaultRule {
     std::int64_t hops = 0;
     std::string name;
     std::string export_status;
+    std::string close_with; // reset_after_bytes: "rst" or "fin"
     std::string error_message;
 };
 

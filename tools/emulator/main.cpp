@@ -99,11 +99,11 @@ int run(emulator::Options options)
     }
 
     const CacheDirectory cache(options.cache_dir);
-    // Declared before the io_context so that it outlives every coroutine frame.
+    // Declared before the io_context so that they outlive every coroutine frame.
     emulator::Emulator state(options, cache.path());
+    std::unique_ptr<asio::ssl::context> tls;
     asio::io_context io(1);
 
-    std::unique_ptr<asio::ssl::context> tls;
     if (options.tls) {
         std::string certificate_pem;
         if (options.cert_file.empty()) {
@@ -169,6 +169,10 @@ int run(emulator::Options options)
     });
 
     io.run();
+    // A generation still running posts its completion to `io`, so the pool
+    // must finish while `io` exists. This waits for that one chunk.
+    state.generation_pool.stop();
+    state.generation_pool.join();
     log_line("stopped");
     return 0;
 }

@@ -42,9 +42,10 @@ struct FileBody {
     std::uint64_t length = 0;
 };
 
-// Faults that change how a reply travels rather than what it says.
+// Faults that change how a reply is sent rather than its content.
 struct Delivery {
     std::optional<std::uint64_t> reset_after_bytes;
+    bool reset_with_fin = false; // end reset_after_bytes with a FIN instead of an RST
     std::optional<std::uint64_t> stall_after_bytes;
     std::chrono::milliseconds stall_duration{0};
     std::optional<std::uint64_t> bytes_per_second;

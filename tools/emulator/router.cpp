@@ -166,6 +166,7 @@ void take_delivery_faults(Emulator& emulator, const FaultMatch& match, Reply& re
     const auto note = [&reply](FaultKind kind) { reply.faults_applied.emplace_back(fault_kind_name(kind)); };
     if (const auto rule = faults.take({FaultKind::reset_after_bytes}, match)) {
         delivery.reset_after_bytes = rule->bytes;
+        delivery.reset_with_fin = rule->close_with == "fin";
         note(rule->kind);
     }
     if (const auto rule = faults.take({FaultKind::stall}, match)) {

@@ -352,7 +352,11 @@ asio::awaitable<WriteResult> write_reply(Emulator& emulator, Stream& stream, con
     }
 
     if (delivery.reset_after_bytes && send_body) {
-        reset_connection(stream);
+        if (delivery.reset_with_fin) {
+            close_tcp(stream);
+        } else {
+            reset_connection(stream);
+        }
         result.connection_gone = true;
         co_return result;
     }
