@@ -81,10 +81,21 @@ tcp::acceptor open_acceptor(asio::io_context& io, const asio::ip::address& addre
 {
     tcp::acceptor acceptor(io);
     const tcp::endpoint endpoint(address, port);
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(tcp::acceptor::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
+    boost::system::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec) {
+        acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + emulator::format_endpoint(endpoint) + ": " + ec.message()
+                                 + "; choose another --port or --extra-port, or 0 for an ephemeral port");
+    }
     return acceptor;
 }
 

@@ -2,26 +2,20 @@
 
 #include "emulator.hpp"
 #include "log.hpp"
+#include "reply_writer.hpp"
 #include "router.hpp"
+#include "stream_ops.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json/object.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <type_traits>
+#include <cstdio>
 
 namespace emulator {
 
@@ -34,14 +28,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t body_piece_bytes = 64 * 1024;
 constexpr std::size_t header_limit_bytes = 64 * 1024;
 constexpr std::uint64_t request_body_limit_bytes = 1 << 20;
 constexpr auto handshake_timeout = 10s;
 constexpr auto request_body_timeout = 30s;
-constexpr auto write_timeout = 60s;
-constexpr auto shutdown_timeout = 2s;
 
 struct ConnectionInfo {
     std::string peer;
@@ -146,234 +136,6 @@ std::string loggable_target(const Request& request)
     return printable;
 }
 
-template <typename Stream>
-auto& tcp_layer(Stream& stream)
-{
-    return beast::get_lowest_layer(stream);
-}
-
-// Closes the TCP connection at once with a reset (SO_LINGER 0).
-template <typename Stream>
-void reset_connection(Stream& stream)
-{
-    boost::system::error_code ignored;
-    auto& socket = tcp_layer(stream).socket();
-    socket.set_option(tcp::socket::linger(true, 0), ignored);
-    socket.close(ignored);
-}
-
-// Closes the TCP connection with a FIN and no TLS close_notify.
-template <typename Stream>
-void close_tcp(Stream& stream)
-{
-    boost::system::error_code ignored;
-    auto& socket = tcp_layer(stream).socket();
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
-}
-
-template <typename Stream>
-asio::awaitable<void> close_gracefully(Stream& stream)
-{
-    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-        tcp_layer(stream).expires_after(shutdown_timeout);
-        co_await stream.async_shutdown(use_tuple);
-    }
-    boost::system::error_code ignored;
-    tcp_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
-    tcp_layer(stream).socket().close(ignored);
-}
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration duration)
-{
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(duration);
-    co_await timer.async_wait(use_tuple);
-}
-
-bool status_has_body(unsigned status)
-{
-    return status >= 200 && status != 204 && status != 304;
-}
-
-std::string render_head(const Emulator& emulator, const Reply& reply, bool keep_alive)
-{
-    const auto reason = http::obsolete_reason(static_cast<http::status>(reply.status));
-    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " "
-        + (reason.empty() ? std::string("Unknown") : std::string(reason)) + "\r\n";
-    head += "Date: " + format_http_date(emulator.clock.now_seconds()) + "\r\n";
-    head += "Server: gioexport-emulator\r\n";
-    for (const auto& [name, value] : reply.fields) {
-        head += name + ": " + value + "\r\n";
-    }
-    if (status_has_body(reply.status)) {
-        if (reply.delivery.chunked_trailer) {
-            head += "Transfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n";
-        } else if (!reply.delivery.close_without_length) {
-            head += "Content-Length: " + std::to_string(reply.body_length()) + "\r\n";
-        }
-    }
-    head += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-    head += "\r\n";
-    return head;
-}
-
-struct WriteResult {
-    std::uint64_t body_bytes = 0;
-    bool ok = true;              // false: the write failed or timed out
-    bool connection_gone = false; // the connection was closed on purpose
-};
-
-class FileReader {
-public:
-    explicit FileReader(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-    ~FileReader()
-    {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-    }
-    FileReader(const FileReader&) = delete;
-    FileReader& operator=(const FileReader&) = delete;
-
-    bool is_open() const { return fd_ >= 0; }
-
-    // Reads exactly `size` bytes at `offset`; returns false on an error or a short file.
-    bool read(std::uint64_t offset, char* data, std::size_t size)
-    {
-        std::size_t done = 0;
-        while (done < size) {
-            const ssize_t result = ::pread(fd_, data + done, size - done, static_cast<off_t>(offset + done));
-            if (result < 0 && errno == EINTR) {
-                continue;
-            }
-            if (result <= 0) {
-                return false;
-            }
-            done += static_cast<std::size_t>(result);
-        }
-        return true;
-    }
-
-private:
-    int fd_;
-};
-
-template <typename Stream>
-asio::awaitable<bool> write_buffers(Stream& stream, const std::array<asio::const_buffer, 3>& buffers)
-{
-    tcp_layer(stream).expires_after(write_timeout);
-    const auto [ec, written] = co_await asio::async_write(stream, buffers, use_tuple);
-    co_return !ec;
-}
-
-// Sends the reply, applying its delivery faults.
-template <typename Stream>
-asio::awaitable<WriteResult> write_reply(Emulator& emulator, Stream& stream, const Reply& reply, bool keep_alive)
-{
-    WriteResult result;
-    const Delivery& delivery = reply.delivery;
-    const std::string head = render_head(emulator, reply, keep_alive);
-    if (!co_await write_buffers(stream, {asio::buffer(head), asio::const_buffer{}, asio::const_buffer{}})) {
-        result.ok = false;
-        co_return result;
-    }
-    const bool send_body = !reply.head_only && status_has_body(reply.status);
-    const std::uint64_t total = send_body ? reply.body_length() : 0;
-
-    std::optional<FileReader> file;
-    if (reply.file && total > 0) {
-        file.emplace(reply.file->path);
-        if (!file->is_open()) {
-            log_line("error: cannot open " + reply.file->path.string() + ": " + std::strerror(errno));
-            reset_connection(stream);
-            result.connection_gone = true;
-            co_return result;
-        }
-    }
-
-    std::vector<char> buffer(body_piece_bytes);
-    const auto body_start = std::chrono::steady_clock::now();
-    bool stalled = false;
-    while (result.body_bytes < total) {
-        const std::uint64_t sent = result.body_bytes;
-        if (delivery.reset_after_bytes && sent >= *delivery.reset_after_bytes) {
-            break;
-        }
-        if (delivery.stall_after_bytes && !stalled && sent >= *delivery.stall_after_bytes) {
-            co_await sleep_for(delivery.stall_duration);
-            stalled = true;
-        }
-        std::uint64_t piece = std::min<std::uint64_t>(body_piece_bytes, total - sent);
-        if (delivery.reset_after_bytes) {
-            piece = std::min(piece, *delivery.reset_after_bytes - sent);
-        }
-        if (delivery.stall_after_bytes && !stalled) {
-            piece = std::min(piece, *delivery.stall_after_bytes - sent);
-        }
-        if (delivery.bytes_per_second) {
-            piece = std::min(piece, std::max<std::uint64_t>(1, *delivery.bytes_per_second / 10));
-        }
-
-        const char* data = nullptr;
-        if (file) {
-            if (!file->read(reply.file->offset + sent, buffer.data(), piece)) {
-                log_line("error: reading " + reply.file->path.string() + " failed");
-                reset_connection(stream);
-                result.connection_gone = true;
-                co_return result;
-            }
-            data = buffer.data();
-        } else {
-            data = reply.body.data() + sent;
-        }
-
-        std::string chunk_head;
-        if (delivery.chunked_trailer) {
-            std::array<char, 32> size_text{};
-            std::snprintf(size_text.data(), size_text.size(), "%llx;ext=1\r\n", static_cast<unsigned long long>(piece));
-            chunk_head = size_text.data();
-        }
-        const std::string_view chunk_tail = delivery.chunked_trailer ? "\r\n" : "";
-        if (!co_await write_buffers(stream, {asio::buffer(chunk_head), asio::buffer(data, piece),
-                                             asio::buffer(chunk_tail.data(), chunk_tail.size())})) {
-            result.ok = false;
-            co_return result;
-        }
-        result.body_bytes += piece;
-
-        if (delivery.bytes_per_second) {
-            const auto due = body_start
-                + std::chrono::microseconds(result.body_bytes * 1000000 / *delivery.bytes_per_second);
-            if (due > std::chrono::steady_clock::now()) {
-                co_await sleep_for(due - std::chrono::steady_clock::now());
-            }
-        }
-    }
-
-    if (delivery.reset_after_bytes && send_body) {
-        if (delivery.reset_with_fin) {
-            close_tcp(stream);
-        } else {
-            reset_connection(stream);
-        }
-        result.connection_gone = true;
-        co_return result;
-    }
-    if (delivery.chunked_trailer && send_body) {
-        static constexpr std::string_view last_chunk = "0\r\nX-Checksum: demo\r\n\r\n";
-        if (!co_await write_buffers(stream, {asio::buffer(last_chunk.data(), last_chunk.size()),
-                                             asio::const_buffer{}, asio::const_buffer{}})) {
-            result.ok = false;
-            co_return result;
-        }
-    }
-    if (delivery.close_without_length) {
-        close_tcp(stream);
-        result.connection_gone = true;
-    }
-    co_return result;
-}
 
 void record_request(Emulator& emulator, const Request& request, const std::string& target_kind, const Reply& reply,
                     const WriteResult& written, std::chrono::steady_clock::time_point started)
@@ -438,7 +200,11 @@ asio::awaitable<void> serve_requests(Emulator& emulator, Stream& stream, Connect
         parser.body_limit(request_body_limit_bytes);
 
         tcp_layer(stream).expires_after(next_idle_timeout);
-        auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        // co_await results go to a named variable first. GCC 15 and 16 were
+        // reported to skip destroying a structured binding that receives a
+        // co_await result directly when a suspended frame is destroyed.
+        const auto header_result = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        boost::system::error_code ec = std::get<0>(header_result);
         if (!ec && !parser.is_done()) {
             if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
                 static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -446,7 +212,8 @@ asio::awaitable<void> serve_requests(Emulator& emulator, Stream& stream, Connect
                                                 asio::const_buffer{}});
             }
             tcp_layer(stream).expires_after(request_body_timeout);
-            std::tie(ec, header_bytes) = co_await http::async_read(stream, buffer, parser, use_tuple);
+            const auto body_result = co_await http::async_read(stream, buffer, parser, use_tuple);
+            ec = std::get<0>(body_result);
         }
         if (ec == http::error::body_limit) {
             co_await send_bad_request(stream, 413, "request body too large");
@@ -504,7 +271,8 @@ asio::awaitable<void> serve_tls_connection(Emulator& emulator, tcp::socket socke
 {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), context);
     tcp_layer(stream).expires_after(handshake_timeout);
-    const auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    const auto handshake_result = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    const boost::system::error_code ec = std::get<0>(handshake_result);
     if (ec) {
         log_line("TLS handshake with " + info.peer + " failed: " + ec.message());
         co_return;
@@ -538,7 +306,9 @@ asio::awaitable<void> accept_connections(Emulator& emulator, tcp::acceptor& acce
 {
     const auto executor = co_await asio::this_coro::executor;
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        auto accept_result = co_await acceptor.async_accept(use_tuple);
+        const boost::system::error_code ec = std::get<0>(accept_result);
+        tcp::socket socket = std::move(std::get<1>(accept_result));
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
             co_return;
         }
