@@ -250,6 +250,9 @@ ParsedOptions parse_options(int argc, char** argv)
     if (!options.cert_file.empty() && !options.tls) {
         return {std::nullopt, 2, "--cert and --key need --tls"};
     }
+    if (!options.cert_out_file.empty() && !options.tls) {
+        return {std::nullopt, 2, "--cert-out needs --tls"};
+    }
     if (options.external_objects_dir.empty() != options.external_base_url.empty()) {
         return {std::nullopt, 2, "--external-objects and --external-base-url must be given together"};
     }

@@ -151,8 +151,16 @@ ssl::context make_server_context(const CertificatePair& pair)
 ssl::context make_server_context(const std::string& cert_file, const std::string& key_file)
 {
     ssl::context context = make_base_context();
-    context.use_certificate_chain_file(cert_file);
-    context.use_private_key_file(key_file, ssl::context::pem);
+    boost::system::error_code ec;
+    context.use_certificate_chain_file(cert_file, ec);
+    if (ec) {
+        throw std::runtime_error("cannot load the certificate chain " + cert_file + ": " + ec.message());
+    }
+    context.use_private_key_file(key_file, ssl::context::pem, ec);
+    if (ec) {
+        throw std::runtime_error("cannot load the private key " + key_file + ": " + ec.message()
+                                 + " (it must be PEM and match --cert)");
+    }
     return context;
 }
 
