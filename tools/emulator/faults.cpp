@@ -115,14 +115,13 @@ std::optional<std::string> read_parameters(const json::object& object, FaultRule
         number = 503;
         error = reader.integer("status", false, 100, 599, number);
         rule.status = static_cast<unsigned>(number);
-        if (!error && object.contains("retry_after") && !(error = reader.string("retry_after", true, text))) {
-            rule.retry_after = text;
-        }
-        if (!error && object.contains("body") && !(error = reader.string("body", true, text))) {
-            rule.body = text;
-        }
-        if (!error && object.contains("content_type") && !(error = reader.string("content_type", true, text))) {
-            rule.content_type = text;
+        for (const auto& [key, target] : {std::pair{"retry_after", &rule.retry_after}, std::pair{"body", &rule.body},
+                                          std::pair{"content_type", &rule.content_type}}) {
+            if (error || !object.contains(key)) {
+                continue;
+            }
+            error = reader.string(key, true, text);
+            *target = text;
         }
         return error;
     case FaultKind::reset_after_bytes:

@@ -31,9 +31,12 @@ bool status_has_body(unsigned status)
 
 std::string render_head(const Emulator& emulator, const Reply& reply, bool keep_alive)
 {
-    const auto reason = http::obsolete_reason(static_cast<http::status>(reply.status));
-    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " "
-        + (reason.empty() ? std::string("Unknown") : std::string(reason)) + "\r\n";
+    // Beast returns "<unknown-status>" for codes it does not know, such as 418.
+    std::string reason(http::obsolete_reason(static_cast<http::status>(reply.status)));
+    if (reason.empty() || reason.front() == '<') {
+        reason = "Unknown";
+    }
+    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason + "\r\n";
     head += "Date: " + format_http_date(emulator.clock.now_seconds()) + "\r\n";
     head += "Server: gioexport-emulator\r\n";
     for (const auto& [name, value] : reply.fields) {
