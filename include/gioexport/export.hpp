@@ -23,8 +23,11 @@ struct export_progress {
 };
 
 struct export_request {
+    // Every request names its period, so there is no default constructor.
+    export_request(export_type type_, export_date date_) : type(type_), date(date_) {}
+
     export_type type;
-    export_date date;  // no default: every request names its period
+    export_date date;
     link_expiry expiry;
     // Empty fetches every type through the all-types endpoint; otherwise each
     // named type is fetched through the one-type endpoint.

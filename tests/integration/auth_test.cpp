@@ -1,0 +1,97 @@
+// Token requests and authenticated listings against the emulator.
+#include "support/print.hpp"
+#include "support/run.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace gioexport;
+using namespace gioexport::test;
+
+BOOST_AUTO_TEST_SUITE(auth_integration)
+
+BOOST_AUTO_TEST_CASE(token_then_listing)
+{
+    for (bool tls : {false, true}) {
+        BOOST_TEST_CONTEXT("tls " << tls)
+        {
+            emulator_process emulator(tls);
+            boost::asio::io_context io;
+            captured_log log;
+            auto options = emulator_options(emulator);
+            options.logger = log.sink();
+            client c(io.get_executor(), options);
+
+            const std::string token = run(io, c.fetch_token());
+            BOOST_TEST(token.size() == 64u);
+            const std::string hour = beijing_hour(3);
+            const auto listing = run(io, c.fetch_links(export_type::hour, export_date::parse(hour + "15")));
+            BOOST_TEST(listing.status == export_status::finished);
+            BOOST_TEST(listing.export_date == hour);
+            BOOST_TEST(listing.links.size() == 10u);
+            BOOST_TEST(log.joined().find(demo_secret) == std::string::npos);
+            BOOST_TEST(log.joined().find(token) == std::string::npos);
+            BOOST_TEST(emulator.log().find(token) == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(wrong_secret_fails_auth)
+{
+    emulator_process emulator(false);
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    options.creds.secret = "not-the-secret";
+    client c(io.get_executor(), options);
+    try {
+        run(io, c.fetch_token());
+        BOOST_FAIL("expected auth_failed");
+    } catch (const error& e) {
+        BOOST_TEST(e.code() == errc::auth_failed);
+        BOOST_TEST(e.http_status() == 401);
+        BOOST_TEST(std::string(e.what()).find("not-the-secret") == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bad_given_token_fails_listing)
+{
+    emulator_process emulator(false);
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    options.creds.token = "Zm9vYmFyMTIzNDU2Nzg5MA";
+    client c(io.get_executor(), options);
+    BOOST_CHECK_EXCEPTION(run(io, c.fetch_links(export_type::day, export_date::parse(beijing_day(1)))), error,
+                          [](const error& e) { return e.code() == errc::auth_failed && e.http_status() == 401; });
+}
+
+BOOST_AUTO_TEST_CASE(self_signed_rejected_without_ca)
+{
+    emulator_process emulator(true);
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    options.tls.ca_file.clear();  // the system store does not trust the emulator
+    client c(io.get_executor(), options);
+    BOOST_CHECK_EXCEPTION(run(io, c.fetch_token()), error,
+                          [](const error& e) { return e.code() == errc::tls_failed; });
+
+    auto insecure = emulator_options(emulator);
+    insecure.tls.ca_file.clear();
+    insecure.tls.verify_peer = false;
+    client unchecked(io.get_executor(), insecure);
+    BOOST_TEST(run(io, unchecked.fetch_token()).size() == 64u);
+}
+
+BOOST_AUTO_TEST_CASE(certificate_must_name_host)
+{
+    // The emulator's certificate names localhost, 127.0.0.1 and ::1 only.
+    emulator_process emulator(true);
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    const auto port = options.base_url.substr(options.base_url.rfind(':'));
+    options.base_url = "https://127.0.0.2" + port;
+    client c(io.get_executor(), options);
+    BOOST_CHECK_THROW(run(io, c.fetch_token()), error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

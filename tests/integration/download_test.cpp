@@ -1,0 +1,164 @@
+// Single-link downloads: verification, refusal and what stays on disk.
+#include "support/print.hpp"
+#include "support/run.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+
+using namespace gioexport;
+using namespace gioexport::test;
+
+namespace {
+
+// Lists the hour export and returns the link of `type` at `position`.
+std::string link_of(boost::asio::io_context& io, client& c, const char* type, std::size_t position = 0,
+                    link_expiry expiry = {})
+{
+    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse(type),
+                                               export_date::parse(beijing_hour(3)), expiry));
+    BOOST_TEST_REQUIRE(listing.links.size() == 1u);
+    BOOST_TEST_REQUIRE(listing.links[0].urls.size() > position);
+    return listing.links[0].urls[position];
+}
+
+void add_fault(const emulator_process& emulator, const std::string& rule)
+{
+    emulator.control("POST", "/_control/faults", R"({"faults":[)" + rule + "]}");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(download_integration)
+
+BOOST_AUTO_TEST_CASE(verified_download_without_api_headers)
+{
+    for (bool tls : {false, true}) {
+        BOOST_TEST_CONTEXT("tls " << tls)
+        {
+            emulator_process emulator(tls, {"--chunk-bytes", "300000"});
+            temp_folder out;
+            boost::asio::io_context io;
+            client c(io.get_executor(), emulator_options(emulator));
+            const auto url = link_of(io, c, "visit");
+
+            std::uint64_t last_progress = 0;
+            download_options options;
+            options.on_progress = [&](std::uint64_t done, std::uint64_t) { last_progress = done; };
+            const auto target = out.path() / "visit.csv.gz";
+            const auto result = run(io, c.download_link(url, target, options));
+            BOOST_TEST(result.state == verification::verified);
+            BOOST_TEST(result.bytes == std::filesystem::file_size(target));
+            BOOST_TEST(result.md5 == md5_of_file(target));
+            BOOST_TEST(last_progress == result.bytes);
+            BOOST_TEST(result.bytes >= 300000u);
+
+            // The emulator records which headers each request carried.
+            const auto stats = emulator.control("GET", "/_control/stats");
+            bool saw_object = false;
+            for (const auto& record : stats.as_object().at("requests").as_array()) {
+                const auto& fields = record.as_object();
+                const std::string path(fields.at("path").as_string());
+                if (path.rfind("/objects/", 0) != 0)
+                    continue;
+                saw_object = true;
+                BOOST_TEST(!fields.at("authorization").as_bool());
+                BOOST_TEST(!fields.at("x_client_id").as_bool());
+            }
+            BOOST_TEST(saw_object);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(md5_mismatch_never_renamed)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "page");
+
+    // An older good copy at the final name must survive the failed download.
+    const auto target = out.path() / "part-00000.csv.gz";
+    std::ofstream(target) << "older copy";
+    add_fault(emulator, R"({"kind":"wrong_md5","target":"objects"})");
+    try {
+        run(io, c.download_link(url, target));
+        BOOST_FAIL("expected checksum_mismatch");
+    } catch (const error& e) {
+        BOOST_TEST(e.code() == errc::checksum_mismatch);
+        BOOST_TEST(std::string(e.what()).find("part-00000.csv.gz") != std::string::npos);
+    }
+    BOOST_TEST(read_file(target) == "older copy");
+    BOOST_TEST(!std::filesystem::exists(target.string() + ".part"));
+}
+
+BOOST_AUTO_TEST_CASE(missing_md5_is_unverified)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "action");
+
+    add_fault(emulator, R"({"kind":"no_md5","target":"objects","count":2})");
+    const auto result = run(io, c.download_link(url, out.path() / "a.csv.gz"));
+    BOOST_TEST(result.state == verification::unverified);
+    BOOST_TEST(std::filesystem::exists(out.path() / "a.csv.gz"));
+
+    download_options strict;
+    strict.require_md5 = true;
+    BOOST_CHECK_EXCEPTION(run(io, c.download_link(url, out.path() / "b.csv.gz", strict)), error,
+                          [](const error& e) { return e.code() == errc::md5_missing; });
+    BOOST_TEST(!std::filesystem::exists(out.path() / "b.csv.gz"));
+}
+
+BOOST_AUTO_TEST_CASE(upper_case_md5_header_verifies)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "evar");
+
+    add_fault(emulator, R"({"kind":"upper_md5","target":"objects"})");
+    const auto result = run(io, c.download_link(url, out.path() / "e.csv.gz"));
+    BOOST_TEST(result.state == verification::verified);
+}
+
+BOOST_AUTO_TEST_CASE(expired_link_is_classified)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "pvar", 0, link_expiry(1));
+
+    emulator.control("POST", "/_control/clock", R"({"advance_seconds":120})");
+    try {
+        run(io, c.download_link(url, out.path() / "p.csv.gz"));
+        BOOST_FAIL("expected link_expired");
+    } catch (const error& e) {
+        BOOST_TEST(e.code() == errc::link_expired);
+        BOOST_TEST(e.http_status() == 403);
+        // The signed query must not leak into messages.
+        BOOST_TEST(std::string(e.what()).find("Signature") == std::string::npos);
+    }
+    BOOST_TEST(!std::filesystem::exists(out.path() / "p.csv.gz"));
+}
+
+BOOST_AUTO_TEST_CASE(tampered_link_is_access_denied)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    auto url = link_of(io, c, "vstr");
+    url.back() = url.back() == '0' ? '1' : '0';  // break the signature
+    BOOST_CHECK_EXCEPTION(run(io, c.download_link(url, out.path() / "v.csv.gz")), error,
+                          [](const error& e) { return e.code() == errc::access_denied; });
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,154 @@
+// Whole exports against the emulator: files, manifest, waiting, statuses.
+#include "support/print.hpp"
+#include "support/run.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace gioexport;
+using namespace gioexport::test;
+
+namespace {
+
+export_request make_request(export_type type, const std::string& date, const std::filesystem::path& out)
+{
+    export_request request(type, export_date::parse(date));
+    request.out_dir = out;
+    request.poll_interval = std::chrono::seconds(1);
+    return request;
+}
+
+bool has_code(const error& e, errc code)
+{
+    return e.code() == code;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(export_integration)
+
+BOOST_AUTO_TEST_CASE(day_export_all_types_verified)
+{
+    for (bool tls : {false, true}) {
+        BOOST_TEST_CONTEXT("tls " << tls)
+        {
+            emulator_process emulator(tls, {"--chunk-bytes", "4096"});
+            temp_folder out;
+            boost::asio::io_context io;
+            client c(io.get_executor(), emulator_options(emulator));
+
+            const auto result = run(io, c.download_export(make_request(export_type::day, beijing_day(1), out.path())));
+            BOOST_TEST(result.all_ok());
+            BOOST_TEST(result.export_dir == out.path() / demo_ai / "day" / beijing_day(1));
+            // Ten types, 24 hours of one chunk each.
+            BOOST_TEST(result.files.size() == 240u);
+
+            const auto manifest = boost::json::parse(read_file(result.manifest_path)).as_object();
+            BOOST_TEST(manifest.at("exportDate").as_string() == beijing_day(1));
+            BOOST_TEST(manifest.at("complete").as_bool());
+            const auto& files = manifest.at("files").as_array();
+            BOOST_TEST_REQUIRE(files.size() == 240u);
+            for (const auto& entry_value : files) {
+                const auto& entry = entry_value.as_object();
+                const auto path = result.export_dir / std::string(entry.at("path").as_string());
+                BOOST_TEST_CONTEXT(path)
+                {
+                    BOOST_TEST(entry.at("verification").as_string() == "verified");
+                    BOOST_TEST(md5_of_file(path) == std::string(entry.at("md5").as_string()));
+                    BOOST_TEST(std::filesystem::file_size(path) == entry.at("bytes").to_number<std::uint64_t>());
+                    BOOST_CHECK_NO_THROW(gunzip_file(path));
+                    BOOST_TEST(!std::filesystem::exists(path.string() + ".part"));
+                }
+            }
+            BOOST_TEST(std::filesystem::exists(result.export_dir / "visit" / "part-00023.csv.gz"));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(hour_export_of_two_types)
+{
+    emulator_process emulator(false, {"--chunks-per-hour", "3", "--chunk-bytes", "2048"});
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+
+    const std::string hour = beijing_hour(5);
+    auto request = make_request(export_type::hour, hour + "30", out.path());
+    request.data_types = {data_type::parse("page"), data_type::parse("custom_event")};
+    request.concurrency = 2;
+    const auto result = run(io, c.download_export(request));
+    BOOST_TEST(result.all_ok());
+    BOOST_TEST_REQUIRE(result.files.size() == 6u);
+    BOOST_TEST(result.files[0].type.name() == "page");
+    BOOST_TEST(result.files[3].type.name() == "custom_event");
+    BOOST_TEST(result.files[5].position == 2u);
+    BOOST_TEST(result.export_dir == out.path() / demo_ai / "hour" / hour);
+    const std::string csv = gunzip_file(result.export_dir / "page" / "part-00000.csv.gz");
+    BOOST_TEST(csv.rfind("visitUserId,sessionId,platform,domain,page", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(waits_while_running)
+{
+    emulator_process emulator(false, {"--running-polls", "2", "--chunk-bytes", "1024"});
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+
+    auto no_wait = make_request(export_type::hour, beijing_hour(4), out.path());
+    BOOST_CHECK_EXCEPTION(run(io, c.download_export(no_wait)), error,
+                          [](const error& e) { return has_code(e, errc::export_not_ready); });
+
+    auto waiting = make_request(export_type::hour, beijing_hour(4), out.path());
+    waiting.wait = std::chrono::seconds(30);
+    const auto result = run(io, c.download_export(waiting));
+    BOOST_TEST(result.all_ok());
+    BOOST_TEST(result.files.size() == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(not_exists_told_apart_by_age)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+
+    BOOST_CHECK_EXCEPTION(run(io, c.download_export(make_request(export_type::day, beijing_day(20), out.path()))),
+                          error, [](const error& e) { return has_code(e, errc::export_past_retention); });
+
+    // A future hour is NOT_EXISTS on the server and "not ready" for the client.
+    const auto listing = run(io, c.fetch_links(export_type::hour, export_date::parse(beijing_hour(-2))));
+    BOOST_TEST(listing.status == export_status::not_exists);
+    BOOST_CHECK_EXCEPTION(run(io, c.download_export(make_request(export_type::hour, beijing_hour(-2), out.path()))),
+                          error, [](const error& e) { return has_code(e, errc::export_not_ready); });
+}
+
+BOOST_AUTO_TEST_CASE(invalid_values_rejected_before_requests)
+{
+    BOOST_CHECK_EXCEPTION(export_type::parse("week"), error,
+                          [](const error& e) { return has_code(e, errc::invalid_argument); });
+    BOOST_CHECK_EXCEPTION(export_date::parse("20261304"), error,
+                          [](const error& e) { return has_code(e, errc::invalid_argument); });
+    BOOST_CHECK_EXCEPTION(link_expiry(0), error,
+                          [](const error& e) { return has_code(e, errc::invalid_argument); });
+
+    emulator_process emulator(false);
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    options.creds.ai = "../x";
+    BOOST_CHECK_EXCEPTION(client(io.get_executor(), options), error,
+                          [](const error& e) { return has_code(e, errc::invalid_argument); });
+
+    temp_folder out;
+    client c(io.get_executor(), emulator_options(emulator));
+    auto request = make_request(export_type::day, beijing_day(1), out.path());
+    request.concurrency = 0;
+    BOOST_CHECK_EXCEPTION(run(io, c.download_export(request)), error,
+                          [](const error& e) { return has_code(e, errc::invalid_argument); });
+
+    const auto stats = emulator.control("GET", "/_control/stats");
+    BOOST_TEST(stats.as_object().at("requests").as_array().size() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
