@@ -433,6 +433,7 @@ BOOST_AUTO_TEST_CASE(help_and_version_win)
          std::vector<std::vector<std::string>>{{"--help"},
                                                {"-h"},
                                                {"help"},
+                                               {"help", "download"},
                                                {"links", "--bogus", "--help"},
                                                {"download", "-h"}}) {
         BOOST_TEST_CONTEXT("arguments " << args.front() << " ... " << args.back())

@@ -43,6 +43,7 @@ constexpr errc all_codes[] = {
     errc::io_error,
     errc::cancelled,
     errc::internal,
+    errc::would_deadlock,
 };
 
 gioexport::file_outcome outcome(errc code)
@@ -102,6 +103,7 @@ BOOST_AUTO_TEST_CASE(errc_maps_to_documented_exit_code)
         {errc::io_error, exit_code::local_io},
         {errc::cancelled, exit_code::interrupted},
         {errc::internal, exit_code::internal},
+        {errc::would_deadlock, exit_code::internal},
     };
     for (const row& r : rows) {
         BOOST_TEST_CONTEXT("code " << gioexport::errc_name(r.code))

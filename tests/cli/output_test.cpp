@@ -169,6 +169,16 @@ BOOST_AUTO_TEST_CASE(serializers_round_trip)
     BOOST_TEST(serialize_indented(json::object()) == "{}\n");
 }
 
+BOOST_AUTO_TEST_CASE(doubles_written_without_exponent)
+{
+    json::object document;
+    document["seconds"] = 1.346;
+    document["small"] = 0.057;
+    document["whole"] = 2.0;
+    BOOST_TEST(serialize_line(document) == "{\"seconds\":1.346,\"small\":0.057,\"whole\":2.0}\n");
+    BOOST_TEST(serialize_indented(document).find("\"small\": 0.057") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(summary_counts_files)
 {
     const gioexport::export_result result = sample_result();

@@ -506,6 +506,9 @@ parse_result parse_arguments(const std::vector<std::string>& args, const environ
             error.value = arg;
             return error;
         }
+        // "gioexport help download" asks for help too.
+        if (*cmd == command::help)
+            return settings;
     }
 
     if (!cmd) {
@@ -514,8 +517,6 @@ parse_result parse_arguments(const std::vector<std::string>& args, const environ
         return error;
     }
     settings.cmd = *cmd;
-    if (settings.cmd == command::help)
-        return settings;
 
     const unsigned this_command = command_bit(settings.cmd);
     for (const option_spec& spec : option_specs) {

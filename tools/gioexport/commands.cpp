@@ -180,19 +180,16 @@ asio::awaitable<int> run_links(gioexport::client client, cli_settings settings, 
 asio::awaitable<int> run_download(gioexport::client client, cli_settings settings, language lang,
                                   stderr_writer* err, steady_clock::time_point start)
 {
-    gioexport::download_options download;
-    download.require_md5 = settings.require_md5;
-    gioexport::export_request request{
-        .type = *settings.type,
-        .date = *settings.date,
-        .expiry = settings.expiry,
-        .data_types = settings.data_types,
-        .out_dir = settings.out_dir,
-        .concurrency = settings.concurrency,
-        .wait = settings.wait,
-        .poll_interval = settings.poll_interval,
-        .download = std::move(download),
-        .on_progress = [err](const gioexport::export_progress& progress) { err->update(progress); },
+    gioexport::export_request request(*settings.type, *settings.date);
+    request.expiry = settings.expiry;
+    request.data_types = settings.data_types;
+    request.out_dir = settings.out_dir;
+    request.concurrency = settings.concurrency;
+    request.wait = settings.wait;
+    request.poll_interval = settings.poll_interval;
+    request.download.require_md5 = settings.require_md5;
+    request.on_progress = [err](const gioexport::export_progress& progress) {
+        err->update(progress);
     };
 
     const gioexport::export_result result = co_await client.download_export(std::move(request));

@@ -45,6 +45,9 @@ constexpr std::array errc_table{
 
     errc_exit_code{errc::cancelled, exit_code::interrupted},
     errc_exit_code{errc::internal, exit_code::internal},
+    // Only the C interface raises it, for a blocking call on its own I/O
+    // thread, so for this tool it would be a bug.
+    errc_exit_code{errc::would_deadlock, exit_code::internal},
 };
 
 constexpr std::array descriptions{

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -15,28 +16,46 @@ namespace {
 
 namespace json = boost::json;
 
-void write_indented(std::string& out, const json::value& value, int depth)
+// Writes a double in its shortest round-trip form, such as 1.346, where
+// Boost.JSON 1.81 would write 1.346E0. A whole number keeps a ".0" so that
+// it reads back as a double.
+void write_double(std::string& out, double value)
 {
-    const std::string indent(static_cast<std::size_t>(depth + 1) * 2, ' ');
-    const std::string closing_indent(static_cast<std::size_t>(depth) * 2, ' ');
+    char text[32];
+    const auto result = std::to_chars(text, text + sizeof text, value);
+    const std::string_view written(text, static_cast<std::size_t>(result.ptr - text));
+    out += written;
+    if (written.find_first_of(".e") == std::string_view::npos)
+        out += ".0";
+}
+
+// Writes `value` on one line when `indented` is false, otherwise with two
+// spaces per level of `depth`.
+void write_value(std::string& out, const json::value& value, bool indented, int depth)
+{
+    const std::string indent =
+        indented ? "\n" + std::string(static_cast<std::size_t>(depth + 1) * 2, ' ') : "";
+    const std::string closing_indent =
+        indented ? "\n" + std::string(static_cast<std::size_t>(depth) * 2, ' ') : "";
+    const char* separator = indented ? ": " : ":";
 
     if (const json::object* object = value.if_object()) {
         if (object->empty()) {
             out += "{}";
             return;
         }
-        out += "{\n";
+        out += '{';
         bool first = true;
         for (const auto& member : *object) {
             if (!first)
-                out += ",\n";
+                out += ',';
             first = false;
             out += indent;
             out += json::serialize(json::string(member.key()));
-            out += ": ";
-            write_indented(out, member.value(), depth + 1);
+            out += separator;
+            write_value(out, member.value(), indented, depth + 1);
         }
-        out += "\n" + closing_indent + "}";
+        out += closing_indent + "}";
         return;
     }
 
@@ -45,19 +64,23 @@ void write_indented(std::string& out, const json::value& value, int depth)
             out += "[]";
             return;
         }
-        out += "[\n";
+        out += '[';
         bool first = true;
         for (const json::value& element : *array) {
             if (!first)
-                out += ",\n";
+                out += ',';
             first = false;
             out += indent;
-            write_indented(out, element, depth + 1);
+            write_value(out, element, indented, depth + 1);
         }
-        out += "\n" + closing_indent + "]";
+        out += closing_indent + "]";
         return;
     }
 
+    if (value.is_double()) {
+        write_double(out, value.get_double());
+        return;
+    }
     out += json::serialize(value);
 }
 
@@ -153,14 +176,17 @@ boost::json::object error_to_json(exit_code code, std::string_view error_name,
 std::string serialize_indented(const boost::json::value& value)
 {
     std::string out;
-    write_indented(out, value, 0);
+    write_value(out, value, true, 0);
     out += '\n';
     return out;
 }
 
 std::string serialize_line(const boost::json::value& value)
 {
-    return json::serialize(value) + "\n";
+    std::string out;
+    write_value(out, value, false, 0);
+    out += '\n';
+    return out;
 }
 
 file_counts count_files(const gioexport::export_result& result)
