@@ -86,12 +86,13 @@ failure describe_failure(std::exception_ptr exception, bool interrupted, languag
     return out;
 }
 
-void report_failure(const failure& f, bool json, stderr_writer& err)
+void report_failure(const failure& reported, bool json, stderr_writer& err)
 {
     if (json)
-        write_stdout(serialize_line(error_to_json(f.code, f.error_name, f.message, f.http_status)));
+        write_stdout(serialize_line(error_to_json(reported.code, reported.error_name,
+                                                  reported.message, reported.http_status)));
     else
-        err.write_line("gioexport: " + f.message);
+        err.write_line("gioexport: " + reported.message);
 }
 
 void log_line(const gioexport::client& client, gioexport::log_level level, const std::string& line)
@@ -284,9 +285,9 @@ int run_command(const cli_settings& settings, language lang)
     try {
         client.emplace(io.get_executor(), std::move(options));
     } catch (...) {
-        const failure f = describe_failure(std::current_exception(), false, lang);
-        report_failure(f, settings.json, err);
-        return to_int(f.code);
+        const failure reported = describe_failure(std::current_exception(), false, lang);
+        report_failure(reported, settings.json, err);
+        return to_int(reported.code);
     }
 
     // The operation, the signal handler and the completion handler all run
@@ -336,9 +337,9 @@ int run_command(const cli_settings& settings, language lang)
 
     if (exception) {
         err.finish();
-        const failure f = describe_failure(exception, interrupted, lang);
-        report_failure(f, settings.json, err);
-        return to_int(f.code);
+        const failure reported = describe_failure(exception, interrupted, lang);
+        report_failure(reported, settings.json, err);
+        return to_int(reported.code);
     }
     return result_code;
 }
