@@ -35,6 +35,10 @@ std::unique_ptr<header_parser> make_header_parser()
 {
     auto parser = std::make_unique<header_parser>();
     parser->header_limit(max_header_bytes);
+    // Beast checks Content-Length against the body limit already while it
+    // reads the header, with a default of 8 MB. Chunks are up to 64 MB and
+    // more, so the limit is lifted here and each body reader sets its own.
+    parser->body_limit(boost::none);
     return parser;
 }
 

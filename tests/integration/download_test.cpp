@@ -72,6 +72,21 @@ BOOST_AUTO_TEST_CASE(verified_download_without_api_headers)
     }
 }
 
+BOOST_AUTO_TEST_CASE(chunk_over_64_mib_streams)
+{
+    // Beast's default body limit is 8 MB; chunks can exceed 64 MiB.
+    emulator_process emulator(true, {"--chunk-bytes", "70000000"});
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "ads_track_click");
+    const auto target = out.path() / "big.csv.gz";
+    const auto result = run(io, c.download_link(url, target));
+    BOOST_TEST(result.state == verification::verified);
+    BOOST_TEST(result.bytes >= 70000000u);
+    BOOST_TEST(std::filesystem::file_size(target) == result.bytes);
+}
+
 BOOST_AUTO_TEST_CASE(md5_mismatch_never_renamed)
 {
     emulator_process emulator(false);
