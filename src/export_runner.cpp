@@ -8,6 +8,7 @@
 
 #include <gioexport/error.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -134,7 +135,9 @@ asio::awaitable<void> run_worker(client_impl& impl, const std::vector<job>& jobs
                 throw;
             outcome.error = e.code();
             outcome.error_message = e.what();
-            impl.log(log_level::error, std::string("download failed: ") + e.what());
+            // The result carries the failure; callers report it, so it is
+            // only logged at info level here.
+            impl.log(log_level::info, std::string("download failed: ") + e.what());
             progress.add(0, 0, 1);
         }
     }
@@ -198,7 +201,9 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
         log(log_level::info, describe_period(request) + " is " + listing.status_text + "; polling again in " +
                                  std::to_string(request.poll_interval.count()) + " s");
         asio::steady_timer timer(executor, request.poll_interval);
-        co_await timer.async_wait(asio::use_awaitable);
+        auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (wait_ec)
+            throw error(errc::cancelled, "cancelled while waiting for " + describe_period(request));
     }
 
     // 2. One job per link. Paths come only from the validated data type name
