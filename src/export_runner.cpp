@@ -52,7 +52,7 @@ std::string describe_period(const export_request& request)
     return std::string(request.type.name()) + " export " + request.date.truncated(request.type);
 }
 
-// What a listing that is not FINISHED means for the run.
+// The verdict on a listing: go ahead, or poll again.
 enum class listing_verdict { ready, keep_waiting };
 
 listing_verdict judge_listing(const links_response& listing, const export_request& request,

@@ -18,7 +18,7 @@ enum class errc : int {
 
     // The export API.
     auth_failed = 10,          // POST /auth/token rejected the credentials
-    api_error = 11,            // a non-2xx answer from the export API
+    api_error = 11,            // a non-2xx response from the export API
     invalid_response = 12,     // a body that is not the documented JSON
     response_too_large = 13,   // a body over the configured limit
     export_not_exists = 20,    // status NOT_EXISTS
@@ -34,7 +34,7 @@ enum class errc : int {
     tls_failed = 31,
     timeout = 32,
     truncated = 33,            // the body ended before Content-Length
-    http_error = 34,           // a download answered with an unexpected status
+    http_error = 34,           // a download got an unexpected HTTP status
     link_expired = 35,         // object storage: "Request has expired"
     access_denied = 36,        // object storage refused the link otherwise
     too_many_redirects = 37,
@@ -80,7 +80,7 @@ public:
 
     errc code() const noexcept { return code_; }
 
-    // The HTTP status of the answer that caused the error, or 0.
+    // The HTTP status of the response that caused the error, or 0.
     int http_status() const noexcept { return http_status_; }
 
     // The server's own errorMsg, kept apart from our message because it is

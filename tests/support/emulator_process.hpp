@@ -41,7 +41,7 @@ public:
     // Everything the emulator wrote to stderr so far (one line per request).
     std::string log() const;
 
-    // Sends a request to the control API and returns the parsed JSON answer.
+    // Sends a request to the control API and returns the parsed JSON body.
     boost::json::value control(const std::string& method, const std::string& path,
                                const std::string& body = {}) const;
 
