@@ -64,8 +64,11 @@ std::string insights_path(export_type type, const std::optional<data_type>& data
 }
 
 client_impl::client_impl(boost::asio::any_io_executor executor_, client_options options_)
-    : executor(std::move(executor_)), options(std::move(options_))
+    : executor(std::move(executor_)), options(std::move(options_)), limiter_(options.retry.api_calls_per_second)
 {
+    if (options.retry.max_attempts < 1)
+        throw error(errc::invalid_argument, "invalid retry max_attempts " +
+                                                std::to_string(options.retry.max_attempts) + ": expected 1 or more");
     validate_credentials(options.creds);
     base_ = detail::parse_http_target(options.base_url);
     base_path_ = base_.target.substr(0, base_.target.find('?'));
@@ -75,6 +78,14 @@ client_impl::client_impl(boost::asio::any_io_executor executor_, client_options 
     http.verify_peer = options.tls.verify_peer;
     http.timeouts = options.timeouts;
     token_ = options.creds.token;
+}
+
+detail::fetch_settings client_impl::fetch_settings() const
+{
+    detail::fetch_settings settings;
+    settings.retry = options.retry;
+    settings.log = [this](log_level level, const std::string& line) { log(level, line); };
+    return settings;
 }
 
 void client_impl::log(log_level level, const std::string& line) const
@@ -94,11 +105,8 @@ boost::asio::awaitable<std::string> client_impl::fetch_token()
     request.set(http::field::content_type, "application/x-www-form-urlencoded");
     request.body() = token_request_body(options.creds, unix_millis_now());
 
-    auto response = co_await detail::send_request(http, target, request);
-    const int status = static_cast<int>(response.status());
-    const std::string body =
-        co_await detail::read_string_body(http, response, options.limits.max_body_bytes);
-    std::string token = parse_token_response(body, status);
+    const auto reply = co_await api_send(target, std::move(request), "the token request");
+    std::string token = parse_token_response(reply.body, reply.status);
     log(log_level::info, "obtained an API token from " + target.origin());
     {
         std::lock_guard lock(token_mutex_);
@@ -128,14 +136,12 @@ boost::asio::awaitable<std::string> client_impl::api_get(std::string path_and_qu
         auto request = api_request(http::verb::get, options.creds.client_id);
         request.set(http::field::authorization, "Token " + token);
 
-        auto response = co_await detail::send_request(http, target, request);
-        const int status = static_cast<int>(response.status());
-        std::string body =
-            co_await detail::read_string_body(http, response, options.limits.max_body_bytes);
+        auto reply = co_await api_send(target, std::move(request), "listing " + shown_path);
+        const int status = reply.status;
         if (status >= 200 && status <= 299)
-            co_return body;
+            co_return std::move(reply.body);
 
-        const std::string server_message = server_error_message(body);
+        const std::string server_message = server_error_message(reply.body);
         if (status == 401 && attempt == 0 && options.creds.token.empty()) {
             log(log_level::warning, "export API answered 401 for " + shown_path +
                                         "; requesting a new token and trying once more");
@@ -149,10 +155,7 @@ boost::asio::awaitable<std::string> client_impl::api_get(std::string path_and_qu
         std::string message = "export API answered HTTP " + std::to_string(status) + " for " + shown_path;
         if (!server_message.empty())
             message += ": " + server_message;
-        const errc code = status == 401 ? errc::auth_failed
-                          : status == 429 ? errc::rate_limited
-                          : status >= 500 ? errc::server_busy
-                                          : errc::api_error;
+        const errc code = status == 401 ? errc::auth_failed : errc::api_error;
         throw error(code, message, status, server_message);
     }
 }
@@ -207,7 +210,7 @@ boost::asio::awaitable<file_result> client::download_link(std::string url, std::
                                                           download_options options)
 {
     auto impl = impl_;
-    co_return co_await detail::fetch_file(impl->http, std::move(url), std::move(target),
+    co_return co_await detail::fetch_file(impl->http, impl->fetch_settings(), std::move(url), std::move(target),
                                           std::move(options));
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "http/exchange.hpp"
+#include "download/fetch_file.hpp"
+#include "retry.hpp"
 
 #include <gioexport/client.hpp>
 
@@ -20,7 +22,14 @@ public:
                                                        export_date date, link_expiry expiry);
     boost::asio::awaitable<export_result> download_export(export_request request);
 
+    // Lists the export (one call, or one per requested type) and polls while
+    // it is not ready, until request.wait runs out. Returns a FINISHED listing.
+    boost::asio::awaitable<links_response> list_export(const export_request& request);
+
     void log(log_level level, const std::string& line) const;
+
+    // Retry settings and the log sink for downloads of this client.
+    detail::fetch_settings fetch_settings() const;
 
     boost::asio::any_io_executor executor;
     client_options options;
@@ -33,10 +42,25 @@ private:
     boost::asio::awaitable<std::string> api_get(std::string path_and_query);
     boost::asio::awaitable<std::string> current_token();
 
+    struct api_reply {
+        int status = 0;
+        std::string body;
+    };
+
+    // Sends one export API request within the shared call budget, retrying
+    // connection errors, timeouts, 5xx and 429 with backoff and Retry-After.
+    // Returns the last reply when its status is not one to retry; throws
+    // errc::server_busy or errc::rate_limited when the attempts run out and
+    // errc::rate_limited when Retry-After exceeds the configured maximum.
+    boost::asio::awaitable<api_reply> api_send(detail::http_target target,
+                                               detail::http::request<detail::http::string_body> request,
+                                               std::string what);
+
     detail::http_target base_;   // the base URL; its path is the prefix of every API path
     std::string base_path_;      // without a trailing slash
     std::mutex token_mutex_;
     std::string token_;
+    detail::api_rate_limiter limiter_;
 };
 
 // Builds the path of an insights request, relative to the base URL's path.

@@ -2,8 +2,11 @@
 // number of workers, write the manifest.
 #include "client_impl.hpp"
 
+#include "detail/md5.hpp"
+#include "detail/sleep.hpp"
 #include "download/fetch_file.hpp"
 #include "download/part_file.hpp"
+#include "journal.hpp"
 #include "manifest.hpp"
 
 #include <gioexport/error.hpp>
@@ -11,6 +14,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -18,6 +22,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <map>
 
 namespace gioexport {
 namespace {
@@ -112,24 +118,193 @@ struct shared_progress {
     }
 };
 
-asio::awaitable<void> run_worker(client_impl& impl, const std::vector<job>& jobs,
-                                 std::vector<file_outcome>& outcomes, std::atomic<std::size_t>& next,
-                                 const std::filesystem::path& export_dir, download_options options,
-                                 shared_progress& progress)
+// The export's current listing and when it was taken. Links are leases that
+// end `expire` minutes after the listing; a download about to start on an
+// ended lease, or whose link expired, gets its link from a new listing. Only
+// one listing runs at a time, and downloads that asked for a refresh while
+// it ran take its result instead of listing again.
+class shared_listing {
+public:
+    shared_listing(const asio::any_io_executor& executor, links_response listing, const export_request& request)
+        : lock_(executor, 1), request_(request), listing_(std::move(listing)), listed_at_(steady_clock::now())
+    {
+        const auto lease = minutes(request.expiry.minutes());
+        // Start no download in the last quarter of a lease (at most 30 s),
+        // so a transfer does not begin on a link about to end.
+        margin_ = std::min<steady_clock::duration>(seconds(30), lease / 4);
+        lease_ = lease;
+    }
+
+    links_response current() const
+    {
+        std::lock_guard guard(mutex_);
+        return listing_;
+    }
+
+    // The link of a file and the generation of the listing it came from.
+    std::pair<std::string, std::uint64_t> link(const job& item) const
+    {
+        std::lock_guard guard(mutex_);
+        return {find_link(item), generation_};
+    }
+
+    bool lease_ended(std::uint64_t generation) const
+    {
+        std::lock_guard guard(mutex_);
+        return generation == generation_ && steady_clock::now() > listed_at_ + lease_ - margin_;
+    }
+
+    // Lists again unless a newer listing than `seen` exists, and returns the
+    // file's link from it.
+    asio::awaitable<std::string> refresh(client_impl& impl, const job& item, std::uint64_t seen)
+    {
+        co_await lock_.async_send(boost::system::error_code{}, asio::use_awaitable);
+        struct unlock_on_exit {
+            asio::experimental::concurrent_channel<void(boost::system::error_code)>& lock;
+            ~unlock_on_exit() { lock.try_receive([](boost::system::error_code) {}); }
+        } unlock{lock_};
+
+        bool stale = false;
+        {
+            std::lock_guard guard(mutex_);
+            stale = generation_ == seen;
+        }
+        if (stale) {
+            links_response fresh = co_await impl.list_export(request_);
+            std::lock_guard guard(mutex_);
+            listing_ = std::move(fresh);
+            listed_at_ = steady_clock::now();
+            ++generation_;
+        }
+        std::lock_guard guard(mutex_);
+        co_return find_link(item);
+    }
+
+private:
+    std::string find_link(const job& item) const
+    {
+        for (const type_links& type : listing_.links) {
+            if (!(type.type == item.type))
+                continue;
+            // NOTE: a list that changed length between listings is not
+            // started over; the file fails and the next run lists afresh.
+            if (item.position >= type.urls.size() || type.urls.size() != original_count(item))
+                throw error(errc::invalid_response,
+                            item.relative_path.generic_string() + ": the number of links of data type \"" +
+                                item.type.name() + "\" changed between listings; run the export again");
+            return type.urls[item.position];
+        }
+        throw error(errc::invalid_response, item.relative_path.generic_string() + ": data type \"" +
+                                                item.type.name() + "\" is missing from a new listing");
+    }
+
+    std::size_t original_count(const job& item) const
+    {
+        const auto it = original_counts_.find(item.type.name());
+        return it == original_counts_.end() ? 0 : it->second;
+    }
+
+public:
+    void remember_counts()
+    {
+        for (const type_links& type : listing_.links)
+            original_counts_[type.type.name()] = type.urls.size();
+    }
+
+private:
+    asio::experimental::concurrent_channel<void(boost::system::error_code)> lock_;
+    const export_request& request_;
+    mutable std::mutex mutex_;
+    links_response listing_;
+    steady_clock::time_point listed_at_;
+    std::uint64_t generation_ = 0;
+    steady_clock::duration lease_{};
+    steady_clock::duration margin_{};
+    std::map<std::string, std::size_t> original_counts_;
+};
+
+struct worker_context {
+    client_impl& impl;
+    const std::vector<job>& jobs;
+    std::vector<file_outcome>& outcomes;
+    const std::filesystem::path& export_dir;
+    const download_options& options;
+    shared_progress& progress;
+    detail::export_journal& journal;
+    shared_listing& listing;
+    std::atomic<std::size_t> next{0};
+};
+
+// Returns true when an earlier run already finished the file: its journal
+// record matches the final file, or the .part file it synced before a crash
+// cut the rename short (that one is renamed now).
+bool finish_from_journal(worker_context& context, const job& item, file_outcome& outcome)
 {
-    for (std::size_t index = next++; index < jobs.size(); index = next++) {
-        const job& item = jobs[index];
-        file_outcome& outcome = outcomes[index];
+    const auto entry = context.journal.verified(item.type.name(), item.position);
+    if (!entry)
+        return false;
+    const auto target = context.export_dir / item.relative_path;
+    std::error_code ec;
+    if (std::filesystem::file_size(target, ec) != entry->bytes || ec) {
+        const auto part = detail::part_file::part_path_for(target);
+        if (std::filesystem::file_size(part, ec) != entry->bytes || ec)
+            return false;
+        detail::md5_hasher md5;
+        std::ifstream in(part, std::ios::binary);
+        std::vector<char> buffer(256 * 1024);
+        while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+            md5.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        if (md5.finish() != entry->md5)
+            return false;
+        std::filesystem::rename(part, target, ec);
+        if (ec)
+            return false;
+    }
+    outcome.result = file_result{target, entry->bytes, entry->md5, entry->state};
+    return true;
+}
+
+asio::awaitable<void> run_worker(worker_context& context)
+{
+    client_impl& impl = context.impl;
+    for (std::size_t index = context.next++; index < context.jobs.size(); index = context.next++) {
+        const job& item = context.jobs[index];
+        file_outcome& outcome = context.outcomes[index];
+        if (finish_from_journal(context, item, outcome)) {
+            context.progress.add(outcome.result->bytes, 1, 0);
+            continue;
+        }
+
         std::uint64_t reported = 0;
-        download_options file_options = options;
+        download_options file_options = context.options;
         file_options.on_progress = [&](std::uint64_t done, std::uint64_t) {
-            progress.add(done - reported, 0, 0);
+            if (done >= reported)
+                context.progress.add(done - reported, 0, 0);
             reported = done;
         };
         try {
-            outcome.result = co_await detail::fetch_file(impl.http, item.url,
-                                                         export_dir / item.relative_path, file_options);
-            progress.add(0, 1, 0);
+            auto [url, generation] = context.listing.link(item);
+            if (context.listing.lease_ended(generation)) {
+                impl.log(log_level::info, item.relative_path.generic_string() +
+                                              ": the links' lease has ended; listing the export again");
+                url = co_await context.listing.refresh(impl, item, generation);
+                generation = context.listing.link(item).second;
+            }
+            detail::fetch_hooks hooks;
+            hooks.refresh = [&context, &impl, &item, generation]() {
+                return context.listing.refresh(impl, item, generation);
+            };
+            hooks.on_attempt = [&](std::uint64_t offset) {
+                context.journal.record_downloading(item.type.name(), item.position, offset);
+            };
+            hooks.before_rename = [&](const file_result& done) {
+                context.journal.record_verified(item.type.name(), item.position,
+                                                detail::journal_entry{done.bytes, done.md5, done.state});
+            };
+            outcome.result = co_await detail::fetch_file(impl.http, impl.fetch_settings(), url,
+                                                         context.export_dir / item.relative_path, file_options,
+                                                         std::move(hooks));
+            context.progress.add(0, 1, 0);
         } catch (const error& e) {
             if (e.code() == errc::cancelled)
                 throw;
@@ -138,7 +313,7 @@ asio::awaitable<void> run_worker(client_impl& impl, const std::vector<job>& jobs
             // The result carries the failure; callers report it, so it is
             // only logged at info level here.
             impl.log(log_level::info, std::string("download failed: ") + e.what());
-            progress.add(0, 0, 1);
+            context.progress.add(0, 0, 1);
         }
     }
 }
@@ -161,15 +336,12 @@ std::size_t export_result::failed_count() const noexcept
     return failed;
 }
 
-asio::awaitable<export_result> client_impl::download_export(export_request request)
+asio::awaitable<links_response> client_impl::list_export(const export_request& request)
 {
-    validate_request(request);
     const auto deadline = steady_clock::now() + request.wait;
     const std::string ai = options.creds.ai;
-
-    // 1. List, and poll while the export is not ready.
-    links_response listing;
     for (;;) {
+        links_response listing;
         if (request.data_types.empty()) {
             listing = co_await fetch_links(request.type, std::nullopt, request.date, request.expiry);
         } else {
@@ -192,25 +364,40 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
             listing = std::move(merged);
         }
 
-        if (judge_listing(listing, request, ai) == listing_verdict::ready)
-            break;
+        if (judge_listing(listing, request, ai) == listing_verdict::ready) {
+            if (listing.export_type.empty())
+                listing.export_type = request.type.name();
+            if (listing.export_date.empty())
+                listing.export_date = request.date.truncated(request.type);
+            co_return listing;
+        }
         if (steady_clock::now() + request.poll_interval > deadline)
             throw error(errc::export_not_ready,
                         describe_period(request) + " is not ready yet (status " + listing.status_text +
                             "); wait longer (the --wait option) or try again later");
         log(log_level::info, describe_period(request) + " is " + listing.status_text + "; polling again in " +
                                  std::to_string(request.poll_interval.count()) + " s");
-        asio::steady_timer timer(executor, request.poll_interval);
-        auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (wait_ec)
-            throw error(errc::cancelled, "cancelled while waiting for " + describe_period(request));
+        co_await detail::sleep_for(request.poll_interval, "waiting for " + describe_period(request));
     }
+}
 
-    // 2. One job per link. Paths come only from the validated data type name
-    // and the link's position, never from the link itself.
+asio::awaitable<export_result> client_impl::download_export(export_request request)
+{
+    validate_request(request);
+    const std::string ai = options.creds.ai;
+
+    // 1. List, and poll while the export is not ready.
+    links_response listing = co_await list_export(request);
+
     export_result result;
     result.export_dir = request.out_dir / ai / std::string(request.type.name()) /
                         request.date.truncated(request.type);
+    detail::export_journal journal(result.export_dir);
+    for (const type_links& type : listing.links)
+        journal.record_listed(type.type.name(), type.urls.size());
+
+    // 2. One job per link. Paths come only from the validated data type name
+    // and the link's position, never from the link itself.
     std::vector<job> jobs;
     for (const type_links& type : listing.links) {
         for (std::size_t position = 0; position < type.urls.size(); ++position) {
@@ -221,29 +408,23 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     result.files.reserve(jobs.size());
     for (const job& item : jobs)
         result.files.push_back(file_outcome{item.type, item.position, item.relative_path, {}, errc::ok, {}});
-    if (listing.export_type.empty())
-        listing.export_type = request.type.name();
-    if (listing.export_date.empty())
-        listing.export_date = request.date.truncated(request.type);
-    result.listing = std::move(listing);
-    log(log_level::info, describe_period(request) + ": " + std::to_string(jobs.size()) + " files to download");
+    log(log_level::info, describe_period(request) + ": " + std::to_string(jobs.size()) + " files listed");
 
     // 3. Download with at most `concurrency` transfers in flight. Each worker
     // runs on its own strand, so a multi-threaded executor hashes and writes
     // several files in parallel.
+    shared_listing shared(executor, std::move(listing), request);
+    shared.remember_counts();
     shared_progress progress;
     progress.totals.files_total = jobs.size();
     progress.callback = request.on_progress;
-    std::atomic<std::size_t> next{0};
+    worker_context context{*this, jobs, result.files, result.export_dir, request.download, progress, journal, shared};
     const std::size_t workers = std::min(request.concurrency, jobs.size());
     using worker_op = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<void>>(), asio::deferred));
     std::vector<worker_op> ops;
     ops.reserve(workers);
     for (std::size_t i = 0; i < workers; ++i)
-        ops.push_back(asio::co_spawn(asio::make_strand(executor),
-                                     run_worker(*this, jobs, result.files, next, result.export_dir,
-                                                request.download, progress),
-                                     asio::deferred));
+        ops.push_back(asio::co_spawn(asio::make_strand(executor), run_worker(context), asio::deferred));
     if (!ops.empty()) {
         auto [order, exceptions] = co_await asio::experimental::make_parallel_group(std::move(ops))
                                        .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
@@ -253,6 +434,7 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     }
 
     // 4. The manifest comes last, so its presence means the run ended.
+    result.listing = shared.current();
     result.manifest_path = result.export_dir / "manifest.json";
     detail::write_file_atomically(result.manifest_path, detail::manifest_json(result, ai));
     co_return result;

@@ -36,12 +36,28 @@ struct timeout_options {
     std::chrono::milliseconds request{0};                               // whole exchange; off by default
 };
 
+// When and how often a failed request is repeated. Connection errors,
+// timeouts, bodies cut short, 5xx and 429 are retried; other 4xx are not.
+struct retry_options {
+    int max_attempts = 5;                                           // per request, the first included
+    std::chrono::milliseconds base_delay{200};                      // first backoff floor
+    std::chrono::milliseconds max_delay{std::chrono::seconds(30)};  // cap of one backoff delay
+    std::chrono::milliseconds deadline{0};                          // all attempts of one request; 0 = none
+    // Export API calls (token and listings) of one client, all coroutines
+    // together, start at most this often per second. 0 turns the budget off.
+    double api_calls_per_second = 2;
+    // A Retry-After longer than this fails with errc::rate_limited instead of
+    // sleeping.
+    std::chrono::seconds max_retry_after{120};
+};
+
 struct client_options {
     // Where the export API lives. http:// is accepted, for local emulators.
     std::string base_url = "https://www.growingio.com";
     credentials creds;
     tls_options tls;
     timeout_options timeouts;
+    retry_options retry;
     response_limits limits;
     log_sink logger;
 };

@@ -1,9 +1,11 @@
 #include "download/fetch_file.hpp"
 
 #include "detail/md5.hpp"
+#include "detail/sleep.hpp"
 #include "download/part_file.hpp"
 #include "download/response_check.hpp"
 #include "http/errors.hpp"
+#include "retry.hpp"
 
 #include <gioexport/error.hpp>
 #include <gioexport/links.hpp>
@@ -15,15 +17,28 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <charconv>
 #include <vector>
 
 namespace gioexport::detail {
 namespace {
 
+using namespace std::chrono;
+
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t max_error_body = 64 * 1024;
 
-http::request<http::string_body> make_get_request()
+// A 5xx or 429 from object storage, with the server's Retry-After if any.
+class retry_later_error : public error {
+public:
+    retry_later_error(const std::string& message, int status, std::optional<milliseconds> retry_after)
+        : error(errc::server_busy, message, status), retry_after(retry_after)
+    {
+    }
+    std::optional<milliseconds> retry_after;
+};
+
+http::request<http::string_body> make_get_request(std::uint64_t offset)
 {
     // Object storage rejects requests that carry an Authorization header next
     // to a presigned query, and the API credentials must never reach it, so
@@ -31,6 +46,8 @@ http::request<http::string_body> make_get_request()
     http::request<http::string_body> request{http::verb::get, "/", 11};
     request.set(http::field::user_agent, std::string("gioexport/") + GIOEXPORT_VERSION_STRING);
     request.set(http::field::accept_encoding, "identity");
+    if (offset > 0)
+        request.set(http::field::range, "bytes=" + std::to_string(offset) + "-");
     return request;
 }
 
@@ -43,10 +60,40 @@ std::optional<std::string_view> header_value(const header_parser& parser, std::s
     return std::string_view(it->value().data(), it->value().size());
 }
 
+// Parses "bytes FIRST-LAST/TOTAL" of a 206 answer.
+struct content_range {
+    std::uint64_t first = 0, last = 0, total = 0;
+};
+
+std::optional<content_range> parse_content_range(std::optional<std::string_view> value)
+{
+    if (!value || value->substr(0, 6) != "bytes ")
+        return std::nullopt;
+    std::string_view text = value->substr(6);
+    content_range range;
+    auto read = [&](std::uint64_t& out, char stop) {
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+        if (ec != std::errc{})
+            return false;
+        text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+        if (stop == '\0')
+            return text.empty();
+        if (text.empty() || text.front() != stop)
+            return false;
+        text.remove_prefix(1);
+        return true;
+    };
+    if (!read(range.first, '-') || !read(range.last, '/') || !read(range.total, '\0'))
+        return std::nullopt;
+    if (range.last < range.first || range.last >= range.total)
+        return std::nullopt;
+    return range;
+}
+
 // Follows the Location of a redirect. Only http and https targets are
 // accepted, and an https link is never downgraded to http.
-http_target next_hop(const http_target& current, const std::string& current_url,
-                     const header_parser& parser, std::string& next_url)
+http_target next_hop(const http_target& current, const std::string& current_url, const header_parser& parser,
+                     std::string& next_url)
 {
     const auto location = header_value(parser, "Location");
     if (!location || location->empty())
@@ -60,9 +107,8 @@ http_target next_hop(const http_target& current, const std::string& current_url,
 }
 
 // Reads the body into `part` and the hasher through one fixed buffer.
-asio::awaitable<void> stream_body(http_context& context, open_response& response,
-                                  part_file& part, md5_hasher& md5,
-                                  const download_options& options, std::uint64_t total,
+asio::awaitable<void> stream_body(http_context& context, open_response& response, part_file& part,
+                                  md5_hasher& md5, const download_options& options, std::uint64_t total,
                                   bool& ended_by_close)
 {
     http::response_parser<http::buffer_body> parser(std::move(*response.parser));
@@ -95,7 +141,7 @@ asio::awaitable<void> stream_body(http_context& context, open_response& response
             ended_by_close = true;
             break;
         }
-        throw_transport_error(ec, "reading the body of " + response.conn->origin() + " after " +
+        throw_transport_error(ec, "reading the body from " + response.conn->origin() + " after " +
                                       std::to_string(part.size()) + " bytes");
     }
     if (parser.is_done() && !parser.content_length() && !parser.chunked())
@@ -107,28 +153,28 @@ asio::awaitable<void> stream_body(http_context& context, open_response& response
     response.conn.reset();
 }
 
-}  // namespace
-
-asio::awaitable<file_result> fetch_file(http_context& context, std::string url,
-                                        std::filesystem::path target, download_options options)
+// Sends the GET (with Range when `offset` > 0), following redirects, and
+// returns the answer that carries the body. Throws for every other answer.
+asio::awaitable<open_response> open_object(http_context& context, const std::string& url, std::uint64_t offset,
+                                           const std::string& file_name)
 {
     std::string current_url = url;
     http_target hop = parse_http_target(current_url);
-    const std::string file_name = target.filename().string();
-
     for (int redirects = 0;; ++redirects) {
-        auto request = make_get_request();
+        auto request = make_get_request(offset);
         open_response response = co_await send_request(context, hop, request);
         const unsigned status = response.status();
+        if (status == 206 || status == 416)
+            co_return response;
 
         switch (classify_download_status(status)) {
         case download_action::stream:
-            break;
+            co_return response;
         case download_action::redirect: {
             if (redirects >= max_redirects)
                 throw error(errc::too_many_redirects,
-                            "more than " + std::to_string(max_redirects) + " redirects for " +
-                                redact_url(url),
+                            "more than " + std::to_string(max_redirects) + " redirects for " + file_name + " (" +
+                                redact_url(url) + ")",
                             static_cast<int>(status));
             std::string next_url;
             hop = next_hop(hop, current_url, *response.parser, next_url);
@@ -141,52 +187,173 @@ asio::awaitable<file_result> fetch_file(http_context& context, std::string url,
             const errc code = classify_refusal(body);
             throw error(code,
                         code == errc::link_expired
-                            ? "download link for " + file_name + " has expired (HTTP 403); list the export again"
+                            ? "the download link for " + file_name + " has expired (HTTP 403)"
                             : "object storage refused the link for " + file_name + " (HTTP 403)",
                         403);
         }
-        case download_action::retry_later:
-            throw error(errc::server_busy, "object storage answered HTTP " + std::to_string(status) +
-                                               " for " + file_name, static_cast<int>(status));
+        case download_action::retry_later: {
+            std::optional<milliseconds> retry_after;
+            if (const auto value = header_value(*response.parser, "Retry-After"))
+                retry_after = parse_retry_after(*value, header_value(*response.parser, "Date"),
+                                                system_clock::now());
+            throw retry_later_error("object storage answered HTTP " + std::to_string(status) + " for " + file_name,
+                                    static_cast<int>(status), retry_after);
+        }
         case download_action::fail:
-            throw error(errc::http_error, "object storage answered HTTP " + std::to_string(status) +
-                                              " for " + file_name + "; expected 200",
+            throw error(errc::http_error,
+                        "object storage answered HTTP " + std::to_string(status) + " for " + file_name +
+                            "; expected 200",
                         static_cast<int>(status));
         }
+    }
+}
 
-        const auto expected_md5 = parse_md5_header(header_value(*response.parser, "x-amz-meta-md5-hash"));
-        const auto content_length = response.parser->content_length();
-        const std::uint64_t total = content_length.value_or(0);
+// One attempt: resume the .part file when asked and possible, then stream,
+// check the length and the MD5, and commit.
+asio::awaitable<file_result> fetch_attempt(http_context& context, const std::string& url,
+                                           const std::filesystem::path& target, const download_options& options,
+                                           bool resume, const std::string& file_name, const fetch_hooks& hooks)
+{
+    part_file part(target, resume ? part_file::open_mode::resume : part_file::open_mode::truncate);
+    md5_hasher md5;
+    part.read_existing(std::max<std::size_t>(options.buffer_size, 16 * 1024),
+                       [&](const char* data, std::size_t size) { md5.update(data, size); });
+    std::uint64_t offset = part.size();
+    if (hooks.on_attempt)
+        hooks.on_attempt(offset);
 
-        part_file part(target);
-        md5_hasher md5;
-        bool ended_by_close = false;
+    open_response response = co_await open_object(context, url, offset, file_name);
+    const unsigned status = response.status();
+    std::optional<std::uint64_t> expected_size;
+    if (const auto length = response.parser->content_length())
+        expected_size = *length;
+
+    if (status == 416) {
+        // The range starts at or past the end: the .part is no prefix of this
+        // object (or the object changed), so the next attempt starts over.
+        response.conn.reset();
+        part.restart();
+        throw error(errc::truncated, file_name + ": the server rejected resuming at byte " +
+                                         std::to_string(offset) + " (HTTP 416); starting over", 416);
+    }
+    if (status == 206) {
+        const auto range = parse_content_range(header_value(*response.parser, "Content-Range"));
+        if (!range || range->first != offset) {
+            response.conn.reset();
+            part.restart();
+            throw error(errc::truncated, file_name + ": the server resumed at another byte than " +
+                                             std::to_string(offset) + "; starting over", 206);
+        }
+        expected_size = range->total;
+    } else if (offset > 0) {
+        // The server ignored the Range header and sends the whole file.
+        part.restart();
+        md5.reset();
+        offset = 0;
+    }
+
+    const auto expected_md5 = parse_md5_header(header_value(*response.parser, "x-amz-meta-md5-hash"));
+    bool ended_by_close = false;
+    co_await stream_body(context, response, part, md5, options, expected_size.value_or(0), ended_by_close);
+
+    if (expected_size && part.size() != *expected_size)
+        throw error(errc::truncated, file_name + ": received " + std::to_string(part.size()) + " of " +
+                                         std::to_string(*expected_size) + " bytes");
+    if (ended_by_close && !expected_md5)
+        throw error(errc::truncated, file_name +
+                                         ": the body had no length and ended with the connection, and no MD5 "
+                                         "header was sent to prove it complete");
+
+    const std::string actual = md5.finish();
+    verification state{};
+    try {
+        state = check_md5(expected_md5, actual, options.require_md5, file_name);
+    } catch (...) {
+        part.discard();  // wrong or unprovable bytes are never resumed
+        throw;
+    }
+    part.sync();
+    file_result result{target, part.size(), actual, state};
+    if (hooks.before_rename)
+        hooks.before_rename(result);
+    part.rename_into_place();
+    co_return result;
+}
+
+bool is_transient(errc code) noexcept
+{
+    return code == errc::connect_failed || code == errc::timeout || code == errc::truncated ||
+           code == errc::server_busy;
+}
+
+}  // namespace
+
+asio::awaitable<file_result> fetch_file(http_context& context, const fetch_settings& settings, std::string url,
+                                        std::filesystem::path target, download_options options,
+                                        fetch_hooks hooks)
+{
+    const std::string file_name = (target.parent_path().filename() / target.filename()).string();
+    const retry_options& retry = settings.retry;
+    const auto started = steady_clock::now();
+    int failures = 0;
+    bool refreshed = false;
+    bool restarted_after_mismatch = false;
+    bool resume = true;
+
+    auto log = [&](log_level level, const std::string& line) {
+        if (settings.log)
+            settings.log(level, line);
+    };
+
+    for (;;) {
+        std::optional<milliseconds> retry_after;
+        std::string reason;
+        errc code = errc::ok;
+        bool refresh_link = false;
         try {
-            co_await stream_body(context, response, part, md5, options, total, ended_by_close);
+            co_return co_await fetch_attempt(context, url, target, options, resume, file_name, hooks);
+        } catch (const retry_later_error& e) {
+            code = e.code();
+            reason = e.what();
+            retry_after = e.retry_after;
         } catch (const error& e) {
-            // The .part file stays: its bytes are exactly what arrived.
-            throw error(e.code(), file_name + ": " + e.what(), e.http_status());
+            code = e.code();
+            reason = e.what();
+            if (code == errc::link_expired && hooks.refresh && !refreshed) {
+                refreshed = true;
+                refresh_link = true;
+            } else if (code == errc::checksum_mismatch && !restarted_after_mismatch) {
+                restarted_after_mismatch = true;
+                resume = false;
+                log(log_level::warning, std::string(e.what()) + "; downloading it once more from the start");
+                continue;
+            } else if (!is_transient(code)) {
+                throw;
+            }
+        }
+        if (refresh_link) {
+            // Only one refresh per file, so a link that keeps expiring fails.
+            log(log_level::warning, file_name + ": link expired; listing the export again for a fresh link");
+            url = co_await hooks.refresh();
+            continue;
         }
 
-        if (content_length && part.size() != *content_length)
-            throw error(errc::truncated, file_name + ": received " + std::to_string(part.size()) +
-                                             " bytes, Content-Length is " +
-                                             std::to_string(*content_length));
-        if (ended_by_close && !expected_md5)
-            throw error(errc::truncated,
-                        file_name + ": the body had no length and ended with the connection, and "
-                                    "no MD5 header was sent to prove it complete");
-
-        const std::string actual = md5.finish();
-        verification state{};
-        try {
-            state = check_md5(expected_md5, actual, options.require_md5, file_name);
-        } catch (...) {
-            part.discard();
-            throw;
-        }
-        part.commit();
-        co_return file_result{std::move(target), part.size(), actual, state};
+        ++failures;
+        resume = true;
+        if (retry_after && *retry_after > retry.max_retry_after)
+            throw error(errc::rate_limited, reason + ", asking to wait " + std::to_string(retry_after->count() / 1000) +
+                                                " s, more than the maximum wait of " +
+                                                std::to_string(retry.max_retry_after.count()) + " s");
+        const auto delay = std::max(backoff_delay(retry, failures, jitter_random()),
+                                    retry_after.value_or(milliseconds(0)));
+        const bool out_of_time =
+            retry.deadline.count() > 0 && steady_clock::now() + delay - started > retry.deadline;
+        if (failures >= retry.max_attempts || out_of_time)
+            throw error(code, reason + " (gave up after " + std::to_string(failures) + " attempts)");
+        log(log_level::warning, "retrying " + file_name + " in " + std::to_string(delay.count()) + " ms (attempt " +
+                                    std::to_string(failures + 1) + " of " + std::to_string(retry.max_attempts) +
+                                    "): " + reason);
+        co_await sleep_for(delay, "waiting to retry " + file_name);
     }
 }
 

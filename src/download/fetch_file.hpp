@@ -1,4 +1,4 @@
-// Streaming one link into a verified file.
+// Streaming one link into a verified file, with retries and resume.
 #pragma once
 
 #include "http/exchange.hpp"
@@ -7,13 +7,38 @@
 #include <gioexport/options.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace gioexport::detail {
 
+// Returns a fresh link for the same file after its link expired.
+using link_refresher = std::function<asio::awaitable<std::string>()>;
+
+// Hooks of one file's download; each may be empty.
+struct fetch_hooks {
+    link_refresher refresh;
+    // Called with the resume offset before each attempt sends its request.
+    std::function<void(std::uint64_t offset)> on_attempt;
+    // Called once the bytes verified and are synced, before the rename.
+    std::function<void(const file_result&)> before_rename;
+};
+
+struct fetch_settings {
+    retry_options retry;
+    std::function<void(log_level, const std::string&)> log;
+};
+
 // Downloads `url` to `target` through `target.part`. See client::download_link.
-asio::awaitable<file_result> fetch_file(http_context& context, std::string url,
-                                        std::filesystem::path target, download_options options);
+//
+// A .part file left by an earlier attempt or run is resumed with a Range
+// request and its MD5 rebuilt from the bytes on disk. Connection errors,
+// timeouts, bodies cut short, 5xx and 429 are retried with backoff, resuming
+// where the bytes stopped; an MD5 mismatch is retried once from the start;
+// an expired link is replaced once through `hooks.refresh`, when one is given.
+asio::awaitable<file_result> fetch_file(http_context& context, const fetch_settings& settings,
+                                        std::string url, std::filesystem::path target,
+                                        download_options options, fetch_hooks hooks = {});
 
 // At most this many redirects are followed for one download.
 inline constexpr int max_redirects = 5;

@@ -65,13 +65,39 @@ std::filesystem::path part_file::part_path_for(const std::filesystem::path& fina
     return part;
 }
 
-part_file::part_file(std::filesystem::path final_path)
+part_file::part_file(std::filesystem::path final_path, open_mode mode)
     : final_path_(std::move(final_path)), part_path_(part_path_for(final_path_))
 {
     create_parent(final_path_);
-    fd_ = ::open(part_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (mode == open_mode::truncate ? O_TRUNC : 0);
+    fd_ = ::open(part_path_.c_str(), flags, 0644);
     if (fd_ < 0)
         throw_errno(errno, "creating", part_path_);
+    const off_t end = ::lseek(fd_, 0, SEEK_END);
+    if (end < 0)
+        throw_errno(errno, "seeking in", part_path_);
+    written_ = static_cast<std::uint64_t>(end);
+}
+
+void part_file::restart()
+{
+    if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0)
+        throw_errno(errno, "truncating", part_path_);
+    written_ = 0;
+}
+
+std::size_t part_file::read_at(std::uint64_t offset, char* data, std::size_t size) const
+{
+    for (;;) {
+        const ssize_t n = ::pread(fd_, data, size, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw_errno(errno, "reading", part_path_);
+        if (n == 0)
+            throw error(errc::io_error, "\"" + part_path_.string() + "\" is shorter than expected");
+        return static_cast<std::size_t>(n);
+    }
 }
 
 part_file::~part_file()
@@ -88,8 +114,18 @@ void part_file::write(const void* data, std::size_t size)
 
 void part_file::commit()
 {
+    sync();
+    rename_into_place();
+}
+
+void part_file::sync()
+{
     if (::fsync(fd_) != 0)
         throw_errno(errno, "syncing", part_path_);
+}
+
+void part_file::rename_into_place()
+{
     const int rc = ::close(fd_);
     fd_ = -1;
     if (rc != 0)

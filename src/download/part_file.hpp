@@ -5,14 +5,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 namespace gioexport::detail {
 
 class part_file {
 public:
-    // Creates the parent folders and opens final_path + ".part" for writing,
-    // truncating what was there. Throws errc::io_error or errc::disk_full.
-    explicit part_file(std::filesystem::path final_path);
+    enum class open_mode {
+        truncate,  // start empty
+        resume,    // keep the bytes already there and append
+    };
+
+    // Creates the parent folders and opens final_path + ".part" for writing.
+    // Throws errc::io_error or errc::disk_full.
+    explicit part_file(std::filesystem::path final_path, open_mode mode = open_mode::truncate);
     part_file(const part_file&) = delete;
     part_file& operator=(const part_file&) = delete;
     // Closes the descriptor; the .part file stays for a later resume unless
@@ -27,8 +34,20 @@ public:
     // the folder so the rename itself survives a crash.
     void commit();
 
+    // The two halves of commit(), for callers that record the file between.
+    void sync();
+    void rename_into_place();
+
     // Closes and removes the .part file.
     void discard() noexcept;
+
+    // Empties the file, for a transfer that starts over.
+    void restart();
+
+    // Calls `consume(data, size)` for the bytes already in the file, in order,
+    // through a buffer of `buffer_size` bytes.
+    template <class Consume>
+    void read_existing(std::size_t buffer_size, Consume&& consume) const;
 
     std::uint64_t size() const noexcept { return written_; }
     const std::filesystem::path& part_path() const noexcept { return part_path_; }
@@ -36,11 +55,25 @@ public:
     static std::filesystem::path part_path_for(const std::filesystem::path& final_path);
 
 private:
+    // Reads up to `size` bytes at `offset` from the .part file.
+    std::size_t read_at(std::uint64_t offset, char* data, std::size_t size) const;
+
     std::filesystem::path final_path_;
     std::filesystem::path part_path_;
     int fd_ = -1;
     std::uint64_t written_ = 0;
 };
+
+template <class Consume>
+void part_file::read_existing(std::size_t buffer_size, Consume&& consume) const
+{
+    std::vector<char> buffer(buffer_size);
+    for (std::uint64_t offset = 0; offset < written_;) {
+        const std::size_t got = read_at(offset, buffer.data(), buffer.size());
+        consume(buffer.data(), got);
+        offset += got;
+    }
+}
 
 // Writes `content` to `path` atomically: a temporary file in the same folder,
 // fsync, rename, folder fsync.

@@ -98,7 +98,8 @@ BOOST_AUTO_TEST_CASE(md5_mismatch_never_renamed)
     // An older good copy at the final name must survive the failed download.
     const auto target = out.path() / "part-00000.csv.gz";
     std::ofstream(target) << "older copy";
-    add_fault(emulator, R"({"kind":"wrong_md5","target":"objects"})");
+    // A mismatch is downloaded once more from the start; both copies are wrong.
+    add_fault(emulator, R"({"kind":"wrong_md5","target":"objects","count":2})");
     try {
         run(io, c.download_link(url, target));
         BOOST_FAIL("expected checksum_mismatch");
@@ -108,6 +109,20 @@ BOOST_AUTO_TEST_CASE(md5_mismatch_never_renamed)
     }
     BOOST_TEST(read_file(target) == "older copy");
     BOOST_TEST(!std::filesystem::exists(target.string() + ".part"));
+}
+
+BOOST_AUTO_TEST_CASE(md5_mismatch_retried_once)
+{
+    emulator_process emulator(false);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "page");
+
+    add_fault(emulator, R"({"kind":"wrong_md5","target":"objects"})");
+    const auto result = run(io, c.download_link(url, out.path() / "part-00000.csv.gz"));
+    BOOST_TEST(result.state == verification::verified);
+    BOOST_TEST(md5_of_file(out.path() / "part-00000.csv.gz") == result.md5);
 }
 
 BOOST_AUTO_TEST_CASE(missing_md5_is_unverified)

@@ -1,0 +1,60 @@
+// The journal of an export folder: one line per event, appended and synced,
+// so a run that is killed at any moment leaves a journal the next run can
+// read. A torn last line (no newline, or fields that do not parse) is
+// ignored.
+//
+// Lines:
+//   listed <dataType> <linkCount>
+//   downloading <dataType> <position> <offset>
+//   verified <dataType> <position> <bytes> <md5> <verified|unverified>
+#pragma once
+
+#include <gioexport/download.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace gioexport::detail {
+
+struct journal_entry {
+    std::uint64_t bytes = 0;
+    std::string md5;
+    verification state = verification::verified;
+};
+
+class export_journal {
+public:
+    static constexpr const char* file_name = ".gioexport-journal";
+
+    // Opens (creating) the journal in `export_dir` and reads what earlier
+    // runs recorded. Throws errc::io_error or errc::disk_full.
+    explicit export_journal(const std::filesystem::path& export_dir);
+    export_journal(const export_journal&) = delete;
+    export_journal& operator=(const export_journal&) = delete;
+    ~export_journal();
+
+    // The record of a file an earlier run (or this one) verified.
+    std::optional<journal_entry> verified(const std::string& type, std::size_t position) const;
+
+    void record_listed(const std::string& type, std::size_t count);
+    void record_downloading(const std::string& type, std::size_t position, std::uint64_t offset);
+    // Called after the bytes are synced and before the rename, so a file
+    // under its final name always has a record.
+    void record_verified(const std::string& type, std::size_t position, const journal_entry& entry);
+
+private:
+    void append(const std::string& line);
+
+    std::filesystem::path path_;
+    int fd_ = -1;
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::string, std::size_t>, journal_entry> verified_;
+};
+
+}  // namespace gioexport::detail
