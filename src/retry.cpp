@@ -79,11 +79,14 @@ bool is_retryable_status(unsigned status) noexcept
 api_rate_limiter::clock::duration api_rate_limiter::reserve(clock::time_point now)
 {
     std::lock_guard lock(mutex_);
-    // Starts are spaced evenly, 1/per_second apart, in the order reserved:
-    // then no one-second window holds more than per_second starts.
+    // Starts are spaced evenly, in the order reserved, so no one-second
+    // window holds more than per_second starts. The spacing is 10 percent
+    // wider than 1/per_second because a request reaches the server a little
+    // earlier or later than its reserved start, which would otherwise bunch
+    // two calls into the server's window now and then.
     clock::time_point start = std::max({now, paused_until_, next_start_});
     if (per_second_ > 0)
-        next_start_ = start + duration_cast<clock::duration>(duration<double>(1.0 / per_second_));
+        next_start_ = start + duration_cast<clock::duration>(duration<double>(1.1 / per_second_));
     return start - now;
 }
 

@@ -33,7 +33,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
 bool is_retryable_status(unsigned status) noexcept;
 
 // The budget of export API calls shared by all work of one client: calls
-// start at most `per_second` times a second, evenly spaced, and a Retry-After
+// start at most `per_second` times a second, evenly spaced with a 10 percent
+// margin, and a Retry-After
 // from the server pauses every call until it has passed. Zero turns the
 // budget off. Thread-safe.
 class api_rate_limiter {

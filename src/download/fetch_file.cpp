@@ -109,7 +109,7 @@ http_target next_hop(const http_target& current, const std::string& current_url,
 // Reads the body into `part` and the hasher through one fixed buffer.
 asio::awaitable<void> stream_body(http_context& context, open_response& response, part_file& part,
                                   md5_hasher& md5, const download_options& options, std::uint64_t total,
-                                  bool& ended_by_close)
+                                  std::optional<char> overlap, bool& ended_by_close)
 {
     http::response_parser<http::buffer_body> parser(std::move(*response.parser));
     parser.body_limit(boost::none);
@@ -124,10 +124,22 @@ asio::awaitable<void> stream_body(http_context& context, open_response& response
         });
         if (ec == http::error::need_buffer)
             ec = {};
-        const std::size_t got = buffer.size() - parser.get().body().size;
+        std::size_t got = buffer.size() - parser.get().body().size;
+        const char* data = buffer.data();
+        if (got > 0 && overlap) {
+            // The first byte repeats the last byte already on disk; a
+            // different value means the object is not the one we resumed.
+            if (data[0] != *overlap) {
+                part.restart();  // the next attempt starts over
+                throw error(errc::truncated, "the resumed bytes do not continue the partial file");
+            }
+            overlap.reset();
+            ++data;
+            --got;
+        }
         if (got > 0) {
-            md5.update(buffer.data(), got);
-            part.write(buffer.data(), got);
+            md5.update(data, got);
+            part.write(data, got);
             if (options.on_progress)
                 options.on_progress(part.size(), total);
         }
@@ -222,7 +234,16 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const std::str
     if (hooks.on_attempt)
         hooks.on_attempt(offset);
 
-    open_response response = co_await open_object(context, url, offset, file_name);
+    // A resumed request starts one byte early: the answer then always has a
+    // body and an MD5 header, even when the .part file is already complete
+    // (a crash between the last write and the rename), and the repeated
+    // byte checks that the object is still the same.
+    std::optional<char> overlap;
+    if (offset > 0)
+        overlap = part.last_byte();
+    const std::uint64_t request_from = offset > 0 ? offset - 1 : 0;
+
+    open_response response = co_await open_object(context, url, request_from, file_name);
     const unsigned status = response.status();
     std::optional<std::uint64_t> expected_size;
     if (const auto length = response.parser->content_length())
@@ -238,7 +259,7 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const std::str
     }
     if (status == 206) {
         const auto range = parse_content_range(header_value(*response.parser, "Content-Range"));
-        if (!range || range->first != offset) {
+        if (!range || range->first != request_from || offset == 0) {
             response.conn.reset();
             part.restart();
             throw error(errc::truncated, file_name + ": the server resumed at another byte than " +
@@ -250,11 +271,17 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const std::str
         part.restart();
         md5.reset();
         offset = 0;
+        overlap.reset();
     }
 
     const auto expected_md5 = parse_md5_header(header_value(*response.parser, "x-amz-meta-md5-hash"));
     bool ended_by_close = false;
-    co_await stream_body(context, response, part, md5, options, expected_size.value_or(0), ended_by_close);
+    try {
+        co_await stream_body(context, response, part, md5, options, expected_size.value_or(0), overlap,
+                             ended_by_close);
+    } catch (const error& e) {
+        throw error(e.code(), file_name + ": " + e.what(), e.http_status());
+    }
 
     if (expected_size && part.size() != *expected_size)
         throw error(errc::truncated, file_name + ": received " + std::to_string(part.size()) + " of " +

@@ -86,6 +86,13 @@ void part_file::restart()
     written_ = 0;
 }
 
+char part_file::last_byte() const
+{
+    char byte = 0;
+    read_at(written_ - 1, &byte, 1);
+    return byte;
+}
+
 std::size_t part_file::read_at(std::uint64_t offset, char* data, std::size_t size) const
 {
     for (;;) {

@@ -50,6 +50,9 @@ public:
     void read_existing(std::size_t buffer_size, Consume&& consume) const;
 
     std::uint64_t size() const noexcept { return written_; }
+
+    // The last byte written; the file must not be empty.
+    char last_byte() const;
     const std::filesystem::path& part_path() const noexcept { return part_path_; }
 
     static std::filesystem::path part_path_for(const std::filesystem::path& final_path);
