@@ -7,7 +7,7 @@ packages=(
   g++ meson ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libssl-dev zlib1g-dev openssl ca-certificates
-  curl gzip python3 time valgrind abigail-tools
+  curl gzip python3 time valgrind abigail-tools clang libclang-rt-14-dev
 )
 
 missing=()

@@ -209,7 +209,19 @@ std::string parse_token_response(std::string_view body, int http_status)
 std::string redact_url(std::string_view url)
 {
     const auto cut = url.find_first_of("?#");
-    std::string shown(url.substr(0, std::min<std::size_t>(cut, 200)));
+    const std::string_view kept = url.substr(0, std::min<std::size_t>(cut, 200));
+    // Control characters are escaped so a hostile link cannot forge log lines.
+    std::string shown;
+    for (unsigned char c : kept) {
+        if (c < 0x20 || c == 0x7f) {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            shown += '%';
+            shown += hex[c >> 4];
+            shown += hex[c & 15];
+        } else {
+            shown += static_cast<char>(c);
+        }
+    }
     if (cut != std::string_view::npos)
         shown += "?...";
     else if (url.size() > 200)

@@ -73,6 +73,11 @@ http_target parse_http_target(std::string_view url)
         out.host_header += ":" + std::to_string(out.port);
 
     out.target = std::string(parsed->encoded_path());
+    // RFC 3986 requires the path after an authority to be empty or to start
+    // with "/"; Boost.URL 1.81 accepts "https://[::1]:9443.x/y" with the
+    // path ".x/y", which would make a malformed request line.
+    if (!out.target.empty() && out.target.front() != '/')
+        return fail("the path after the host must start with \"/\"");
     if (out.target.empty())
         out.target = "/";
     if (parsed->has_query())

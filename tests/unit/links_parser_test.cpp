@@ -189,6 +189,7 @@ BOOST_AUTO_TEST_CASE(redact_url_drops_query)
     BOOST_TEST(redact_url("https://h.invalid/a/b?X-Sig=abc&e=1") == "https://h.invalid/a/b?...");
     BOOST_TEST(redact_url("https://h.invalid/a") == "https://h.invalid/a");
     BOOST_TEST(redact_url("https://h.invalid/a#frag") == "https://h.invalid/a?...");
+    BOOST_TEST(redact_url("https://h.invalid/a\r\nX-Forged: 1") == "https://h.invalid/a%0D%0AX-Forged: 1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

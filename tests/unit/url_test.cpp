@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(plain_host)
 
 BOOST_AUTO_TEST_CASE(rejected_forms)
 {
-    for (const char* bad : {"https://[fe80::1%25eth0]/x", "ftp://h/x", "h/x", "https:///x",
+    for (const char* bad : {"https://[fe80::1%25eth0]/x", "https://[::1]:9443.bkt/part-00000.csv.gz?sig=q1", "ftp://h/x", "h/x", "https:///x",
                             "https://user:pw@h/x", "https://h:0/x", "https://h:99999/x"}) {
         BOOST_TEST_CONTEXT(bad)
         {
