@@ -2,6 +2,7 @@
 // backoff and Retry-After.
 #include "client_impl.hpp"
 
+#include "detail/deadline.hpp"
 #include "detail/sleep.hpp"
 #include "http/errors.hpp"
 
@@ -26,6 +27,19 @@ bool is_retryable_transport(errc code) noexcept
 
 }  // namespace
 
+boost::asio::awaitable<client_impl::api_reply> client_impl::exchange_once(
+    const detail::http_target& target, detail::http::request<detail::http::string_body>& request,
+    std::string& retry_after, std::string& server_date)
+{
+    auto response = co_await detail::send_request(http, target, request);
+    api_reply reply;
+    reply.status = static_cast<int>(response.status());
+    retry_after = header_or_empty(*response.parser, "Retry-After");
+    server_date = header_or_empty(*response.parser, "Date");
+    reply.body = co_await detail::read_string_body(http, response, options.limits.max_body_bytes);
+    co_return reply;
+}
+
 boost::asio::awaitable<client_impl::api_reply> client_impl::api_send(
     detail::http_target target, detail::http::request<detail::http::string_body> request, std::string what)
 {
@@ -38,11 +52,8 @@ boost::asio::awaitable<client_impl::api_reply> client_impl::api_send(
         std::string retry_after_text, server_date;
         std::string reason;
         try {
-            auto response = co_await detail::send_request(http, target, request);
-            reply.status = static_cast<int>(response.status());
-            retry_after_text = header_or_empty(*response.parser, "Retry-After");
-            server_date = header_or_empty(*response.parser, "Date");
-            reply.body = co_await detail::read_string_body(http, response, options.limits.max_body_bytes);
+            reply = co_await detail::with_deadline(exchange_once(target, request, retry_after_text, server_date),
+                                                   http.timeouts.request, what);
             if (!detail::is_retryable_status(static_cast<unsigned>(reply.status)))
                 co_return reply;
             reason = "HTTP " + std::to_string(reply.status);

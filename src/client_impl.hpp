@@ -52,6 +52,11 @@ private:
     // Returns the last reply when its status is not one to retry; throws
     // errc::server_busy or errc::rate_limited when the attempts run out and
     // errc::rate_limited when Retry-After exceeds the configured maximum.
+    // One request and its whole reply, without retries.
+    boost::asio::awaitable<api_reply> exchange_once(const detail::http_target& target,
+                                                    detail::http::request<detail::http::string_body>& request,
+                                                    std::string& retry_after, std::string& server_date);
+
     boost::asio::awaitable<api_reply> api_send(detail::http_target target,
                                                detail::http::request<detail::http::string_body> request,
                                                std::string what);

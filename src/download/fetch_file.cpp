@@ -1,5 +1,6 @@
 #include "download/fetch_file.hpp"
 
+#include "detail/deadline.hpp"
 #include "detail/md5.hpp"
 #include "detail/sleep.hpp"
 #include "download/part_file.hpp"
@@ -338,7 +339,8 @@ asio::awaitable<file_result> fetch_file(http_context& context, const fetch_setti
         errc code = errc::ok;
         bool refresh_link = false;
         try {
-            co_return co_await fetch_attempt(context, url, target, options, resume, file_name, hooks);
+            co_return co_await with_deadline(fetch_attempt(context, url, target, options, resume, file_name, hooks),
+                                             context.timeouts.request, "downloading " + file_name);
         } catch (const retry_later_error& e) {
             code = e.code();
             reason = e.what();

@@ -1,0 +1,119 @@
+// Cancellation and the whole-request deadline.
+#include "support/print.hpp"
+#include "support/run.hpp"
+
+#include <gioexport/error.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+using namespace gioexport;
+using namespace gioexport::test;
+
+namespace {
+
+const std::vector<std::string> small_export = {
+    "--chunks-per-hour", "2", "--chunk-bytes", "300000", "--empty-types",
+    "action_tag,custom_event,pvar,evar,vstr,ads_track_activation,ads_track_click"};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cancellation)
+
+BOOST_AUTO_TEST_CASE(cancelled_export_stops_within_a_second)
+{
+    emulator_process emulator(true, small_export);
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"slow","target":"objects","bytes_per_second":200000,"count":-1}]})");
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    export_request request(export_type::hour, export_date::parse(beijing_hour(3)));
+    request.out_dir = out.path();
+
+    boost::asio::cancellation_signal cancel;
+    auto future = boost::asio::co_spawn(
+        io, c.download_export(request), boost::asio::bind_cancellation_slot(cancel.slot(), boost::asio::use_future));
+    std::thread runner([&] { io.run(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past the listing, inside the transfers
+    const auto cancelled_at = std::chrono::steady_clock::now();
+    boost::asio::post(io, [&] { cancel.emit(boost::asio::cancellation_type::terminal); });
+    runner.join();
+    const auto stop_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - cancelled_at).count();
+    BOOST_CHECK_EXCEPTION(future.get(), error, [](const error& e) { return e.code() == errc::cancelled; });
+    BOOST_TEST(stop_ms < 1000);
+
+    // What is left: .part files, and final files only if they are whole.
+    const auto export_dir = out.path() / demo_ai / "hour" / beijing_hour(3);
+    std::size_t parts = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(export_dir)) {
+        const auto name = entry.path().filename().string();
+        if (entry.path().extension() == ".part")
+            ++parts;
+        else if (entry.path().extension() == ".gz")
+            BOOST_CHECK_NO_THROW(gunzip_file(entry.path()));
+    }
+    BOOST_TEST(parts > 0u);
+    BOOST_TEST(!std::filesystem::exists(export_dir / "manifest.json"));
+
+    // The next run resumes and finishes.
+    emulator.control("POST", "/_control/reset");
+    boost::asio::io_context io2;
+    client again(io2.get_executor(), emulator_options(emulator));
+    const auto result = run(io2, again.download_export(request));
+    BOOST_TEST(result.all_ok());
+    for (const auto& file : result.files)
+        BOOST_TEST(md5_of_file(result.export_dir / file.relative_path) == file.result->md5);
+}
+
+BOOST_AUTO_TEST_CASE(whole_request_deadline)
+{
+    emulator_process emulator(false, small_export);
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"slow","target":"objects","bytes_per_second":100000,"count":-1}]})");
+    temp_folder out;
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    options.timeouts.request = std::chrono::milliseconds(500);
+    options.retry.max_attempts = 2;
+    options.retry.base_delay = std::chrono::milliseconds(10);
+    client c(io.get_executor(), options);
+    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
+                                               export_date::parse(beijing_hour(3))));
+    BOOST_CHECK_EXCEPTION(run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz")), error,
+                          [](const error& e) { return e.code() == errc::timeout; });
+    BOOST_TEST(!std::filesystem::exists(out.path() / "p.csv.gz"));
+}
+
+BOOST_AUTO_TEST_CASE(idle_timeout_fires_on_silence)
+{
+    // 8 s of silence with a 2 s idle timeout: the attempt times out after
+    // about 2 s, and the retry resumes the bytes already received.
+    emulator_process emulator(false, small_export);
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"stall","target":"objects","after_bytes":100000,"stall_ms":8000}]})");
+    temp_folder out;
+    boost::asio::io_context io;
+    captured_log log;
+    auto options = emulator_options(emulator);
+    options.timeouts.idle = std::chrono::seconds(2);
+    options.logger = log.sink();
+    client c(io.get_executor(), options);
+    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
+                                               export_date::parse(beijing_hour(3))));
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz"));
+    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started).count();
+    BOOST_TEST(result.state == verification::verified);
+    BOOST_TEST(elapsed_ms >= 2000);
+    BOOST_TEST(elapsed_ms < 5000);
+    BOOST_TEST(log.joined().find("timed out") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
