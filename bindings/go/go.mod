@@ -1,0 +1,3 @@
+module gioexport.invalid/bindings/go
+
+go 1.24

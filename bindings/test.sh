@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs the checks and tests of the Go and Rust bindings against a Meson build
+# directory (default: build) that contains capi/libgioexport.so.1 and
+# tools/emulator/gioexport-emulator.
+#
+# Usage: bindings/test.sh [BUILD_DIR]
+set -eu
+
+bindings=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$bindings")
+build=${1:-build}
+case $build in
+    /*) ;;
+    *) build=$top/$build ;;
+esac
+
+for needed in "$build/capi/libgioexport.so.1" "$build/tools/emulator/gioexport-emulator" \
+              "$build/meson-uninstalled/gioexport-uninstalled.pc"; do
+    if [ ! -e "$needed" ]; then
+        echo "bindings/test.sh: missing $needed; build it first: ninja -C $build" >&2
+        exit 1
+    fi
+done
+
+# pkg-config prefers gioexport-uninstalled.pc, which points into the build
+# directory, and the loader finds libgioexport.so.1 there too.
+PKG_CONFIG_PATH=$build/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+LD_LIBRARY_PATH=$build/capi${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+GIOEXPORT_EMULATOR=$build/tools/emulator/gioexport-emulator
+export PKG_CONFIG_PATH LD_LIBRARY_PATH GIOEXPORT_EMULATOR
+
+echo "== Go: go vet"
+(cd "$bindings/go" && go vet ./...)
+echo "== Go: go test -race"
+(cd "$bindings/go" && go test -race -count=1 ./...)
