@@ -77,6 +77,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor_, client_options 
     http.tls = detail::make_tls_context(options.tls);
     http.verify_peer = options.tls.verify_peer;
     http.timeouts = options.timeouts;
+    http.proxies = detail::proxy_config(options.proxy);
     token_ = options.creds.token;
 }
 

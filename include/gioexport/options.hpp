@@ -36,6 +36,19 @@ struct timeout_options {
     std::chrono::milliseconds request{0};                               // whole exchange; off by default
 };
 
+// An HTTP proxy reached with CONNECT, for the API and the downloads alike.
+struct proxy_options {
+    // http://[user:password@]host:port for every request; empty falls back to
+    // the environment.
+    std::string url;
+    // Read HTTPS_PROXY (for https targets), HTTP_PROXY (for http targets) and
+    // NO_PROXY, in lower or upper case, when `url` is empty.
+    bool from_environment = true;
+    // Comma-separated host names (a leading dot optional, "*" for all) that
+    // are reached directly; empty falls back to NO_PROXY.
+    std::string no_proxy;
+};
+
 // When and how often a failed request is repeated. Connection errors,
 // timeouts, bodies cut short, 5xx and 429 are retried; other 4xx are not.
 struct retry_options {
@@ -58,6 +71,7 @@ struct client_options {
     tls_options tls;
     timeout_options timeouts;
     retry_options retry;
+    proxy_options proxy;
     response_limits limits;
     log_sink logger;
 };

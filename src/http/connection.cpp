@@ -57,25 +57,30 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const tls_options& tls)
 asio::awaitable<std::unique_ptr<connection>> open_connection(const http_target& target,
                                                              asio::ssl::context& tls,
                                                              bool verify_peer,
-                                                             const timeout_options& timeouts)
+                                                             const timeout_options& timeouts,
+                                                             const proxy_config& proxies)
 {
     constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
     const auto executor = co_await asio::this_coro::executor;
+    const auto proxy = proxies.for_target(target);
+    const http_target& first_hop = proxy ? proxy->address : target;
 
     asio::ip::tcp::resolver resolver(executor);
     // Resolving has no deadline of its own in Asio; the connect deadline
     // covers the connect that follows.
     auto [resolve_ec, endpoints] =
-        co_await resolver.async_resolve(target.host, std::to_string(target.port), nothrow);
+        co_await resolver.async_resolve(first_hop.host, std::to_string(first_hop.port), nothrow);
     if (resolve_ec)
-        throw_transport_error(resolve_ec, "resolving " + target.host);
+        throw_transport_error(resolve_ec, "resolving " + first_hop.host);
 
     beast::tcp_stream tcp(executor);
     set_deadline(tcp, timeouts.connect);
     auto [connect_ec, endpoint] = co_await tcp.async_connect(endpoints, nothrow);
     if (connect_ec)
-        throw_transport_error(connect_ec, "connecting to " + target.host_header);
+        throw_transport_error(connect_ec, "connecting to " + first_hop.host_header);
     tcp.socket().set_option(asio::ip::tcp::no_delay(true));
+    if (proxy)
+        co_await open_tunnel(tcp, *proxy, target, timeouts);
 
     if (!target.tls)
         co_return std::make_unique<connection>(target.origin(), std::move(tcp));

@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection, plain or TLS, and the pool that keeps idle ones.
 #pragma once
 
+#include "http/proxy.hpp"
 #include "http/url.hpp"
 
 #include <gioexport/options.hpp>
@@ -62,12 +63,15 @@ private:
 // false, trust from tls.ca_file or else the system store.
 std::shared_ptr<asio::ssl::context> make_tls_context(const tls_options& tls);
 
-// Resolves, connects and, for https, performs the TLS handshake with SNI and
-// host-name (or IP) verification, each step under its own deadline.
+// Resolves, connects (through a CONNECT tunnel when `proxies` names a proxy
+// for the target, which then resolves the target itself) and, for https,
+// performs the TLS handshake with SNI and host-name (or IP) verification,
+// each step under its own deadline.
 asio::awaitable<std::unique_ptr<connection>> open_connection(const http_target& target,
                                                              asio::ssl::context& tls,
                                                              bool verify_peer,
-                                                             const timeout_options& timeouts);
+                                                             const timeout_options& timeouts,
+                                                             const proxy_config& proxies);
 
 // Idle keep-alive connections, keyed by origin. Thread-safe.
 class connection_pool {

@@ -65,7 +65,8 @@ asio::awaitable<open_response> send_request(http_context& context, const http_ta
         // The server closed the idle connection before reading our request.
     }
 
-    response.conn = co_await open_connection(target, *context.tls, context.verify_peer, context.timeouts);
+    response.conn =
+        co_await open_connection(target, *context.tls, context.verify_peer, context.timeouts, context.proxies);
     response.parser = make_header_parser();
     const auto ec = co_await try_exchange(*response.conn, context.timeouts, request, *response.parser);
     if (ec)

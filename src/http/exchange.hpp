@@ -20,6 +20,7 @@ struct http_context {
     std::shared_ptr<asio::ssl::context> tls;
     bool verify_peer = true;
     timeout_options timeouts;
+    proxy_config proxies;
 };
 
 using header_parser = http::response_parser<http::empty_body>;
