@@ -31,6 +31,7 @@ enum class option_id {
     poll_interval,
     ca_file,
     insecure,
+    proxy,
     require_md5,
     json,
     show_links,
@@ -71,6 +72,7 @@ constexpr std::array option_specs{
     option_spec{option_id::poll_interval, "--poll-interval", false, for_both},
     option_spec{option_id::ca_file, "--ca-file", false, for_both},
     option_spec{option_id::insecure, "--insecure", true, for_both},
+    option_spec{option_id::proxy, "--proxy", false, for_both},
     option_spec{option_id::require_md5, "--require-md5", true, for_download},
     option_spec{option_id::json, "--json", true, for_both},
     option_spec{option_id::show_links, "--show-links", true, for_links},
@@ -291,6 +293,13 @@ std::optional<usage_error> apply_option(option_id id, cli_settings& settings,
                               message_id::form_poll_interval);
     case option_id::ca_file:
         return apply_ca_file(settings, value);
+    case option_id::proxy:
+        // The library checks the form when the client is built, before any
+        // request, and names the value in its error.
+        if (value.text.empty())
+            return invalid_value(value, message_id::form_non_empty);
+        settings.client.proxy.url = value.text;
+        return std::nullopt;
     case option_id::insecure: {
         bool insecure = false;
         if (auto error = apply_switch(insecure, value))

@@ -189,6 +189,9 @@ Credentials and connection:
   --ca-file FILE         PEM file with the trusted CA certificates (default: the
                          system store)
   --insecure             skip TLS certificate verification (for tests only)
+  --proxy URL            HTTP proxy, http://[user:password@]host:port, reached
+                         with CONNECT (default: HTTPS_PROXY, HTTP_PROXY and
+                         NO_PROXY from the environment)
 
   Pass the secret and the token as GIOEXPORT_SECRET and GIOEXPORT_TOKEN rather
   than as options: other users can read command-line arguments in the process
@@ -247,6 +250,8 @@ Environment:
   --base-url URL         导出 API 的地址（默认 https://www.growingio.com）
   --ca-file FILE         受信任 CA 证书的 PEM 文件（默认使用系统证书库）
   --insecure             跳过 TLS 证书校验（仅用于测试）
+  --proxy URL            HTTP 代理，http://[用户:密码@]主机:端口，通过 CONNECT 连接
+                         （默认读取环境变量 HTTPS_PROXY、HTTP_PROXY 和 NO_PROXY）
 
   请通过环境变量 GIOEXPORT_SECRET 和 GIOEXPORT_TOKEN 传递私钥和令牌，
   不要写在命令行上：其他用户可以在进程列表中看到命令行参数。
