@@ -4,9 +4,9 @@
  *
  * The header is C99 and also compiles as C++. Every exported name starts
  * with gioexport_ or GIOEXPORT_. Symbols are versioned (GIOEXPORT_1.0) and
- * the soname is libgioexport.so.1: within soname 1, functions, values of
- * gioexport_status and the leading fields of the option structs are only
- * ever added, never changed or removed.
+ * the soname is libgioexport.so.1. Within soname 1, functions and values of
+ * gioexport_status are only added, never changed or removed, and option
+ * structs only grow at their end.
  *
  * Conventions that hold for every function below unless its comment states
  * otherwise:
@@ -15,9 +15,9 @@
  * last parameter `gioexport_error** out_error`. On success it returns
  * GIOEXPORT_OK and sets *out_error to NULL. On failure it returns the code and
  * sets *out_error to a new error object, which the caller frees with
- * gioexport_error_free(). out_error may be NULL when the caller only wants
- * the code. No function keeps a per-thread "last error", and no C++ exception
- * ever leaves the library.
+ * gioexport_error_free(). An _async function returns NULL instead of a code.
+ * out_error may be NULL when the caller only wants the code. No function
+ * keeps a per-thread "last error", and no C++ exception leaves the library.
  *
  * Handles. Every handle type is an incomplete struct; only the library
  * creates and frees them. A handle returned through an `out_` parameter is
@@ -26,9 +26,10 @@
  *
  * Strings. Strings passed in are UTF-8, NUL-terminated and copied before the
  * function returns. A `const char*` returned by an accessor is borrowed from
- * the handle it was read from and stays valid until that handle is freed; do
- * not free it. The only string the caller owns is the token from
- * gioexport_client_fetch_token(), freed with gioexport_string_free().
+ * the handle it was read from. It stays valid until that handle is freed,
+ * and the caller must not free it. The only string the caller owns is the
+ * token from gioexport_client_fetch_token(), freed with
+ * gioexport_string_free().
  *
  * Threads. The library runs all network work on the I/O threads of a
  * gioexport_runtime. Every callback runs on one of those threads. A callback
@@ -223,15 +224,15 @@ GIOEXPORT_API void gioexport_runtime_free(gioexport_runtime* runtime);
  * ------------------------------------------------------------------------ */
 
 /* A client of the export API and of the object storage behind its links.
- * It keeps one token and one pool of idle connections. A client may be used
- * by any number of threads at once, and by any number of operations at once;
- * its settings never change after gioexport_client_new(). */
+ * It keeps one token and one pool of idle connections. Any number of
+ * threads and operations may use one client at once. Its settings never
+ * change after gioexport_client_new(). */
 typedef struct gioexport_client gioexport_client;
 
 typedef struct gioexport_client_options {
     size_t struct_size;
 
-    /* Where the export API lives. NULL means "https://www.growingio.com".
+    /* Base URL of the export API; NULL means "https://www.growingio.com".
      * http:// is accepted, for local emulators. */
     const char* base_url;
 
@@ -280,6 +281,17 @@ typedef struct gioexport_client_options {
      * the budget off. Default 2, the limit the API documentation states;
      * downloads from object storage do not count. */
     double api_calls_per_second;
+
+    /* An HTTP proxy reached with CONNECT, for the API and the downloads
+     * alike. proxy_url: "http://[user:password@]host:port", or NULL (default)
+     * to use the environment. proxy_from_environment: 1 (default) reads
+     * HTTPS_PROXY, HTTP_PROXY and NO_PROXY, in lower or upper case, when
+     * proxy_url is NULL; 0 ignores them. no_proxy: comma-separated host names
+     * reached directly (a leading dot optional, "*" for all), or NULL to use
+     * NO_PROXY. */
+    const char* proxy_url;
+    int proxy_from_environment;
+    const char* no_proxy;
 } gioexport_client_options;
 
 GIOEXPORT_API void gioexport_client_options_init(gioexport_client_options* options);
@@ -288,10 +300,11 @@ GIOEXPORT_API void gioexport_client_options_init(gioexport_client_options* optio
  * No request is sent. Fails with GIOEXPORT_E_INVALID_ARGUMENT when a
  * required value is missing, a value contains a character that would change
  * the signed request ('&', '=', spaces, control characters), a number is out
- * of range or tls_ca_file cannot be loaded. Fails with
- * GIOEXPORT_E_INVALID_URL for a bad base_url, and GIOEXPORT_E_TLS_FAILED when
- * the system CA store cannot be loaded. The client keeps the runtime's event
- * loop alive, but not its threads: see gioexport_runtime_free(). */
+ * of range, proxy_url is not an http URL, or tls_ca_file cannot be loaded.
+ * Fails with GIOEXPORT_E_INVALID_URL for a bad base_url, and
+ * GIOEXPORT_E_TLS_FAILED when the system CA store cannot be loaded. The
+ * client keeps the runtime's event loop alive, but not its threads: see
+ * gioexport_runtime_free(). */
 GIOEXPORT_API gioexport_status gioexport_client_new(gioexport_runtime* runtime,
                                                     const gioexport_client_options* options,
                                                     gioexport_client** out_client,
@@ -395,7 +408,7 @@ typedef void (*gioexport_token_complete_fn)(void* user_data, gioexport_status st
                                             char* token, const gioexport_error* error);
 
 /* Starts gioexport_client_fetch_token(). on_complete and on_release may be
- * NULL; a token nobody receives is freed by the library. */
+ * NULL. Without on_complete the library frees the token. */
 GIOEXPORT_API gioexport_operation* gioexport_client_fetch_token_async(
     gioexport_client* client, gioexport_token_complete_fn on_complete,
     gioexport_release_fn on_release, void* user_data, gioexport_error** out_error);

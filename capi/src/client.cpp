@@ -46,6 +46,10 @@ client_options to_client_options(const gioexport_client_options& given)
     options.retry.deadline = millis(given.retry_deadline_ms);
     options.retry.max_retry_after = std::chrono::seconds(given.max_retry_after_seconds);
     options.retry.api_calls_per_second = given.api_calls_per_second;
+
+    options.proxy.url = optional_string(given.proxy_url);
+    options.proxy.from_environment = given.proxy_from_environment != 0;
+    options.proxy.no_proxy = optional_string(given.no_proxy);
     return options;
 }
 
@@ -77,6 +81,9 @@ void gioexport_client_options_init(gioexport_client_options* options)
     options->retry_deadline_ms = static_cast<std::uint32_t>(retry.deadline.count());
     options->max_retry_after_seconds = static_cast<std::uint32_t>(retry.max_retry_after.count());
     options->api_calls_per_second = retry.api_calls_per_second;
+
+    const gioexport::proxy_options proxy;
+    options->proxy_from_environment = proxy.from_environment ? 1 : 0;
 }
 
 gioexport_status gioexport_client_new(gioexport_runtime* runtime, const gioexport_client_options* options,

@@ -108,6 +108,11 @@ static void check_client_arguments(gioexport_runtime* runtime)
     CHECK_STATUS(gioexport_client_new(runtime, &options, &client, &error),
                  GIOEXPORT_E_INVALID_ARGUMENT);
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "api_calls_per_second");
+    options.api_calls_per_second = 2;
+    options.proxy_url = "ftp://127.0.0.1:3128";
+    CHECK_STATUS(gioexport_client_new(runtime, &options, &client, &error),
+                 GIOEXPORT_E_INVALID_ARGUMENT);
+    CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "invalid proxy");
 
     gioexport_client_free(NULL);
     gioexport_client_options_init(NULL);
@@ -122,6 +127,7 @@ static gioexport_client* make_client(gioexport_runtime* runtime)
     options.secret = TEST_SECRET;
     options.project = TEST_PROJECT;
     options.ai = TEST_AI;
+    options.proxy_from_environment = 0;
     gioexport_client* client = NULL;
     gioexport_error* error = NULL;
     CHECK_STATUS(gioexport_client_new(runtime, &options, &client, &error), GIOEXPORT_OK);

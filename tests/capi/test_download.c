@@ -408,6 +408,9 @@ int main(int argc, char** argv)
     options.secret = TEST_SECRET;
     options.project = TEST_PROJECT;
     options.ai = TEST_AI;
+    /* The emulator is on loopback; a proxy from the environment must not
+     * come between. */
+    options.proxy_from_environment = 0;
     options.api_calls_per_second = 20;
     gioexport_client* client = NULL;
     CHECK_STATUS(gioexport_client_new(runtime, &options, &client, NULL), GIOEXPORT_OK);

@@ -25,6 +25,9 @@ static gioexport_client* make_client(gioexport_runtime* runtime, const char* bas
     options.secret = secret;
     options.project = TEST_PROJECT;
     options.ai = TEST_AI;
+    /* The emulator is on loopback; a proxy from the environment must not
+     * come between. */
+    options.proxy_from_environment = 0;
     options.api_calls_per_second = 20;
     gioexport_client* client = NULL;
     gioexport_error* error = NULL;
@@ -320,8 +323,8 @@ static void check_runtime_freed_in_callback(const char* base_url, const char* ho
     wait_for_release(&owner.p);
     CHECK_STATUS(owner.p.status, GIOEXPORT_OK);
     probe_destroy(&owner.p);
-    /* The helper thread joins the I/O threads once they run out of work; give
-     * it that moment so the leak check at exit sees everything freed. */
+    /* The helper thread joins the I/O threads once they run out of work.
+     * The pause lets it finish before valgrind's leak check at exit. */
     const struct timespec pause = {0, 300 * 1000 * 1000};
     nanosleep(&pause, NULL);
 }

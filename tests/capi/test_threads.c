@@ -110,6 +110,9 @@ int main(int argc, char** argv)
     options.secret = TEST_SECRET;
     options.project = TEST_PROJECT;
     options.ai = TEST_AI;
+    /* The emulator is on loopback; a proxy from the environment must not
+     * come between. */
+    options.proxy_from_environment = 0;
     /* Well above the default of 2, so the shared budget is exercised by all
      * threads without making the test wait for tens of seconds. */
     options.api_calls_per_second = 50;
