@@ -83,9 +83,8 @@ BOOST_AUTO_TEST_CASE(whole_request_deadline)
     options.retry.max_attempts = 2;
     options.retry.base_delay = std::chrono::milliseconds(10);
     client c(io.get_executor(), options);
-    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
-                                               export_date::parse(beijing_hour(3))));
-    BOOST_CHECK_EXCEPTION(run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz")), error,
+    const auto url = link_of(io, c, "page");
+    BOOST_CHECK_EXCEPTION(run(io, c.download_link(url, out.path() / "p.csv.gz")), error,
                           [](const error& e) { return e.code() == errc::timeout; });
     BOOST_TEST(!std::filesystem::exists(out.path() / "p.csv.gz"));
 }
@@ -104,10 +103,9 @@ BOOST_AUTO_TEST_CASE(idle_timeout_fires_on_silence)
     options.timeouts.idle = std::chrono::seconds(2);
     options.logger = log.sink();
     client c(io.get_executor(), options);
-    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
-                                               export_date::parse(beijing_hour(3))));
+    const auto url = link_of(io, c, "page");
     const auto started = std::chrono::steady_clock::now();
-    const auto result = run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz"));
+    const auto result = run(io, c.download_link(url, out.path() / "p.csv.gz"));
     const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now() - started).count();
     BOOST_TEST(result.state == verification::verified);

@@ -200,10 +200,9 @@ BOOST_AUTO_TEST_CASE(slowdown_retries_are_spaced)
     temp_folder out;
     boost::asio::io_context io;
     client c(io.get_executor(), emulator_options(emulator));
-    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
-                                               export_date::parse(beijing_hour(3))));
+    const auto url = link_of(io, c, "page");
     const auto started = std::chrono::steady_clock::now();
-    const auto result = run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz"));
+    const auto result = run(io, c.download_link(url, out.path() / "p.csv.gz"));
     const auto elapsed_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     BOOST_TEST(result.state == verification::verified);
@@ -221,9 +220,8 @@ BOOST_AUTO_TEST_CASE(always_503_gives_up_after_five)
     auto options = emulator_options(emulator);
     options.retry.base_delay = std::chrono::milliseconds(20);
     client c(io.get_executor(), options);
-    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
-                                               export_date::parse(beijing_hour(3))));
-    BOOST_CHECK_EXCEPTION(run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz")), error,
+    const auto url = link_of(io, c, "page");
+    BOOST_CHECK_EXCEPTION(run(io, c.download_link(url, out.path() / "p.csv.gz")), error,
                           [](const error& e) { return e.code() == errc::server_busy; });
     BOOST_TEST(count_requests(emulator, "/objects/") == 5u);
 }
@@ -236,9 +234,8 @@ BOOST_AUTO_TEST_CASE(resume_uses_range)
     temp_folder out;
     boost::asio::io_context io;
     client c(io.get_executor(), emulator_options(emulator));
-    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse("page"),
-                                               export_date::parse(beijing_hour(3))));
-    const auto result = run(io, c.download_link(listing.links[0].urls[0], out.path() / "p.csv.gz"));
+    const auto url = link_of(io, c, "page");
+    const auto result = run(io, c.download_link(url, out.path() / "p.csv.gz"));
     BOOST_TEST(result.state == verification::verified);
 
     const auto stats = emulator.control("GET", "/_control/stats");

@@ -13,17 +13,6 @@ using namespace gioexport::test;
 
 namespace {
 
-// Lists the hour export and returns the link of `type` at `position`.
-std::string link_of(boost::asio::io_context& io, client& c, const char* type, std::size_t position = 0,
-                    link_expiry expiry = {})
-{
-    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse(type),
-                                               export_date::parse(beijing_hour(3)), expiry));
-    BOOST_TEST_REQUIRE(listing.links.size() == 1u);
-    BOOST_TEST_REQUIRE(listing.links[0].urls.size() > position);
-    return listing.links[0].urls[position];
-}
-
 void add_fault(const emulator_process& emulator, const std::string& rule)
 {
     emulator.control("POST", "/_control/faults", R"({"faults":[)" + rule + "]}");

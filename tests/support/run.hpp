@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,18 @@ inline client_options emulator_options(const emulator_process& emulator)
     if (emulator.tls())
         options.tls.ca_file = emulator.ca_file().string();
     return options;
+}
+
+// Lists the hour export of three hours ago for one data type and returns the
+// link at `position`.
+inline std::string link_of(boost::asio::io_context& io, client& c, const char* type, std::size_t position = 0,
+                           link_expiry expiry = {})
+{
+    const auto listing = run(io, c.fetch_links(export_type::hour, data_type::parse(type),
+                                               export_date::parse(beijing_hour(3)), expiry));
+    if (listing.links.size() != 1 || listing.links[0].urls.size() <= position)
+        throw std::runtime_error(std::string("the listing of ") + type + " has no link at that position");
+    return listing.links[0].urls[position];
 }
 
 }  // namespace gioexport::test
