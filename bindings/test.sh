@@ -33,3 +33,21 @@ echo "== Go: go vet"
 (cd "$bindings/go" && go vet ./...)
 echo "== Go: go test -race"
 (cd "$bindings/go" && go test -race -count=1 ./...)
+
+echo "== Rust: cargo clippy"
+(cd "$bindings/rust" && cargo clippy --locked --all-targets -- -D warnings)
+echo "== Rust: cargo test"
+(cd "$bindings/rust" && cargo test --locked)
+
+# The 10,000 failing calls again under valgrind: each error object must be
+# freed exactly once, with no invalid free and no leak.
+if command -v valgrind > /dev/null; then
+    echo "== Rust: errors test under valgrind"
+    errors_test=$(cd "$bindings/rust" && cargo test --locked --test errors --no-run 2>&1 |
+                  sed -n 's/.*Executable tests\/errors\.rs (\(.*\))$/\1/p')
+    (cd "$bindings/rust" && valgrind -q --error-exitcode=1 --leak-check=full \
+        --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+        "$errors_test" --test-threads=1)
+else
+    echo "== Rust: valgrind is not installed, so the errors test ran without it"
+fi
