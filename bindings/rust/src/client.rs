@@ -1,151 +1,18 @@
-//! The client, its settings and its calls.
+//! The client and its calls.
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_int, c_void};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::ptr::{self, NonNull};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::callback::{blocking_progress, ProgressFn, ProgressSlot};
+use crate::config::{raw_config, Config};
 use crate::error::{Error, LibraryError, Result};
 use crate::operation::{Operation, Owned};
 use crate::sys;
 use crate::types::{DownloadOptions, DownloadResult, ExportRequest, ExportResult, ExportType, Links, Progress};
-use crate::util::{c_path, c_string, c_string_opt, copy_string, duration_count, ptr_or_null};
-
-/// Settings of a [`Client`]. `None` keeps the library's default.
-#[derive(Clone, PartialEq)]
-pub struct Config {
-    /// The base URL of the export API. `None` means
-    /// `"https://www.growingio.com"`. `http://` is accepted, for local
-    /// emulators.
-    pub base_url: Option<String>,
-    /// The client id, sent as `X-Client-Id`. Required.
-    pub client_id: String,
-    /// The HMAC key of token requests, never sent. Required unless `token`
-    /// is set.
-    pub secret: Option<String>,
-    /// The project UID. Required.
-    pub project: String,
-    /// The project ID. Required.
-    pub ai: String,
-    /// A token to use without a token request.
-    pub token: Option<String>,
-    /// Verify the server's certificate chain and host name (default
-    /// `true`). Turn it off only for tests.
-    pub tls_verify_peer: bool,
-    /// A PEM file of trusted CA certificates. `None` uses the system store.
-    pub tls_ca_file: Option<PathBuf>,
-    /// Deadline of resolving and connecting (default 30 s). Zero turns it
-    /// off. Deadlines are rounded up to whole milliseconds.
-    pub connect_timeout: Option<Duration>,
-    /// Deadline of the TLS handshake (default 30 s).
-    pub tls_handshake_timeout: Option<Duration>,
-    /// Deadline from the request sent to the response header (default 60 s).
-    pub first_byte_timeout: Option<Duration>,
-    /// Deadline of the silence between two body reads (default 60 s).
-    pub idle_timeout: Option<Duration>,
-    /// Deadline of a whole exchange (default none).
-    pub request_timeout: Option<Duration>,
-    /// Attempts per request, the first included, at least 1 (default 5).
-    /// Connection errors, timeouts, bodies cut short, 5xx and 429 are
-    /// retried, but other 4xx are not.
-    pub retry_max_attempts: Option<u32>,
-    /// The floor of the first backoff delay (default 200 ms).
-    pub retry_base_delay: Option<Duration>,
-    /// The cap of one backoff delay (default 30 s).
-    pub retry_max_delay: Option<Duration>,
-    /// The time for all attempts of one request (default none).
-    pub retry_deadline: Option<Duration>,
-    /// A `Retry-After` longer than this fails with
-    /// [`crate::Code::RATE_LIMITED`] instead of waiting (default 120 s),
-    /// rounded up to whole seconds.
-    pub max_retry_after: Option<Duration>,
-    /// How often export API calls (token and listings) of the client may
-    /// start per second, over all threads (default 2, the limit the API
-    /// documentation states). Zero turns the cap off. Downloads do not
-    /// count.
-    pub api_calls_per_second: Option<f64>,
-    /// I/O threads of the client's runtime, 1 to 256. `None` uses the
-    /// number of hardware threads.
-    pub threads: Option<u32>,
-}
-
-impl Config {
-    /// Creates settings with the project's keys and every other value at
-    /// the library's default.
-    pub fn new(
-        client_id: impl Into<String>,
-        secret: impl Into<String>,
-        project: impl Into<String>,
-        ai: impl Into<String>,
-    ) -> Config {
-        Config {
-            client_id: client_id.into(),
-            secret: Some(secret.into()),
-            project: project.into(),
-            ai: ai.into(),
-            ..Config::default()
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            base_url: None,
-            client_id: String::new(),
-            secret: None,
-            project: String::new(),
-            ai: String::new(),
-            token: None,
-            tls_verify_peer: true,
-            tls_ca_file: None,
-            connect_timeout: None,
-            tls_handshake_timeout: None,
-            first_byte_timeout: None,
-            idle_timeout: None,
-            request_timeout: None,
-            retry_max_attempts: None,
-            retry_base_delay: None,
-            retry_max_delay: None,
-            retry_deadline: None,
-            max_retry_after: None,
-            api_calls_per_second: None,
-            threads: None,
-        }
-    }
-}
-
-impl fmt::Debug for Config {
-    /// Shows every setting but the secret and the token.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
-        f.debug_struct("Config")
-            .field("base_url", &self.base_url)
-            .field("client_id", &self.client_id)
-            .field("secret", &redacted(&self.secret))
-            .field("project", &self.project)
-            .field("ai", &self.ai)
-            .field("token", &redacted(&self.token))
-            .field("tls_verify_peer", &self.tls_verify_peer)
-            .field("tls_ca_file", &self.tls_ca_file)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("tls_handshake_timeout", &self.tls_handshake_timeout)
-            .field("first_byte_timeout", &self.first_byte_timeout)
-            .field("idle_timeout", &self.idle_timeout)
-            .field("request_timeout", &self.request_timeout)
-            .field("retry_max_attempts", &self.retry_max_attempts)
-            .field("retry_base_delay", &self.retry_base_delay)
-            .field("retry_max_delay", &self.retry_max_delay)
-            .field("retry_deadline", &self.retry_deadline)
-            .field("max_retry_after", &self.max_retry_after)
-            .field("api_calls_per_second", &self.api_calls_per_second)
-            .field("threads", &self.threads)
-            .finish()
-    }
-}
+use crate::util::{c_path, c_string, c_string_opt, copy_string, expiry};
 
 /// The library's client and its runtime, freed when the last [`Client`]
 /// clone and the last [`Operation`] drop.
@@ -191,181 +58,6 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client").field("client", &self.handles.client).finish()
     }
-}
-
-/// A C copy of a [`Config`], alive while `raw` points into it.
-struct RawConfig {
-    _strings: [Option<CString>; 7],
-    raw: sys::gioexport_client_options,
-}
-
-fn raw_config(config: &Config) -> Result<RawConfig> {
-    let base_url = c_string_opt("base_url", config.base_url.as_deref())?;
-    let client_id = Some(c_string("client_id", &config.client_id)?);
-    let secret = c_string_opt("secret", config.secret.as_deref())?;
-    let project = Some(c_string("project", &config.project)?);
-    let ai = Some(c_string("ai", &config.ai)?);
-    let token = c_string_opt("token", config.token.as_deref())?;
-    let ca_file = config
-        .tls_ca_file
-        .as_deref()
-        .map(|p| c_path("tls_ca_file", p))
-        .transpose()?;
-
-    let mut raw = std::mem::MaybeUninit::<sys::gioexport_client_options>::zeroed();
-    // SAFETY: the init function fills every field, and the sys layout test
-    // checks that the sizes match.
-    let mut raw = unsafe {
-        sys::gioexport_client_options_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
-    raw.base_url = ptr_or_null(&base_url);
-    raw.client_id = ptr_or_null(&client_id);
-    raw.secret = ptr_or_null(&secret);
-    raw.project = ptr_or_null(&project);
-    raw.ai = ptr_or_null(&ai);
-    raw.token = ptr_or_null(&token);
-    raw.tls_ca_file = ptr_or_null(&ca_file);
-    raw.tls_verify_peer = c_int::from(config.tls_verify_peer);
-
-    let millisecond = Duration::from_millis(1);
-    let durations = [
-        (
-            "connect_timeout",
-            config.connect_timeout,
-            millisecond,
-            &mut raw.connect_timeout_ms,
-        ),
-        (
-            "tls_handshake_timeout",
-            config.tls_handshake_timeout,
-            millisecond,
-            &mut raw.tls_handshake_timeout_ms,
-        ),
-        (
-            "first_byte_timeout",
-            config.first_byte_timeout,
-            millisecond,
-            &mut raw.first_byte_timeout_ms,
-        ),
-        (
-            "idle_timeout",
-            config.idle_timeout,
-            millisecond,
-            &mut raw.idle_timeout_ms,
-        ),
-        (
-            "request_timeout",
-            config.request_timeout,
-            millisecond,
-            &mut raw.request_timeout_ms,
-        ),
-        (
-            "retry_base_delay",
-            config.retry_base_delay,
-            millisecond,
-            &mut raw.retry_base_delay_ms,
-        ),
-        (
-            "retry_max_delay",
-            config.retry_max_delay,
-            millisecond,
-            &mut raw.retry_max_delay_ms,
-        ),
-        (
-            "retry_deadline",
-            config.retry_deadline,
-            millisecond,
-            &mut raw.retry_deadline_ms,
-        ),
-        (
-            "max_retry_after",
-            config.max_retry_after,
-            Duration::from_secs(1),
-            &mut raw.max_retry_after_seconds,
-        ),
-    ];
-    for (name, value, unit, field) in durations {
-        if let Some(value) = value {
-            *field = duration_count(name, value, unit)?;
-        }
-    }
-    if let Some(attempts) = config.retry_max_attempts {
-        raw.retry_max_attempts = attempts;
-    }
-    if let Some(rate) = config.api_calls_per_second {
-        raw.api_calls_per_second = rate;
-    }
-    Ok(RawConfig {
-        _strings: [base_url, client_id, secret, project, ai, token, ca_file],
-        raw,
-    })
-}
-
-/// A C copy of an [`ExportRequest`], alive while `raw` points into it.
-struct RawRequest {
-    _strings: Vec<CString>,
-    _names: Vec<*const c_char>,
-    raw: sys::gioexport_export_request,
-}
-
-fn raw_request(request: &ExportRequest) -> Result<RawRequest> {
-    let export_date = c_string("export_date", &request.export_date)?;
-    let out_dir = c_path("out_dir", &request.out_dir)?;
-    let mut strings = Vec::with_capacity(request.data_types.len() + 2);
-    for (i, name) in request.data_types.iter().enumerate() {
-        strings.push(c_string(&format!("data_types[{i}]"), name)?);
-    }
-    let names: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
-
-    let mut raw = std::mem::MaybeUninit::<sys::gioexport_export_request>::zeroed();
-    // SAFETY: as in raw_config.
-    let mut raw = unsafe {
-        sys::gioexport_export_request_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
-    // The export type is a static C string, so it needs no copy.
-    raw.export_type = match request.export_type {
-        ExportType::Hour => c"hour".as_ptr(),
-        ExportType::Day => c"day".as_ptr(),
-    };
-    raw.export_date = export_date.as_ptr();
-    raw.out_dir = out_dir.as_ptr();
-    raw.expiry_minutes = expiry(request.expiry_minutes);
-    if !names.is_empty() {
-        raw.data_types = names.as_ptr();
-        raw.data_type_count = names.len();
-    }
-    if let Some(concurrency) = request.concurrency {
-        raw.concurrency = concurrency;
-    }
-    raw.wait_seconds = duration_count("wait", request.wait, Duration::from_secs(1))?;
-    if let Some(interval) = request.poll_interval {
-        if interval < Duration::from_secs(1) {
-            return Err(Error::InvalidArgument(format!(
-                "invalid poll_interval {interval:?}: it must be at least 1 s"
-            )));
-        }
-        raw.poll_interval_seconds = duration_count("poll_interval", interval, Duration::from_secs(1))?;
-    }
-    raw.require_md5 = c_int::from(request.require_md5);
-    if let Some(size) = request.buffer_size {
-        raw.buffer_size = size;
-    }
-    strings.push(export_date);
-    strings.push(out_dir);
-    Ok(RawRequest {
-        _strings: strings,
-        _names: names,
-        raw,
-    })
-}
-
-/// Converts a link lifetime for C. A value above `c_int::MAX` becomes
-/// `c_int::MAX`, which the library rejects as out of range like any value
-/// above 10080.
-fn expiry(minutes: u32) -> c_int {
-    c_int::try_from(minutes).unwrap_or(c_int::MAX)
 }
 
 /// Turns the status and outputs of a blocking call into a result. The
@@ -658,7 +350,7 @@ impl Client {
         request: &ExportRequest,
         progress: Option<Box<ProgressFn<'_>>>,
     ) -> Result<ExportResult> {
-        let request = raw_request(request)?;
+        let request = request.to_raw()?;
         let slot = progress.map(|p| Mutex::new(ProgressSlot::new(Some(p))));
         let (on_progress, user_data) = progress_arguments(&slot);
         let mut result = ptr::null_mut();
@@ -846,7 +538,7 @@ impl Client {
         request: &ExportRequest,
         progress: Option<Box<ProgressFn<'static>>>,
     ) -> Operation<ExportResult> {
-        let request = match raw_request(request) {
+        let request = match request.to_raw() {
             Ok(request) => request,
             Err(error) => return Operation::failed(error),
         };

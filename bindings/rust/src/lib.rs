@@ -67,13 +67,15 @@
 
 mod callback;
 mod client;
+mod config;
 mod error;
 mod operation;
 pub mod sys;
 mod types;
 mod util;
 
-pub use client::{Client, Config};
+pub use client::Client;
+pub use config::Config;
 pub use error::{Code, Error, LibraryError, Result};
 pub use operation::Operation;
 pub use types::{

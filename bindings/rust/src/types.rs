@@ -1,13 +1,13 @@
 //! Requests and results, copied out of the library's handles.
 
-use std::ffi::c_int;
+use std::ffi::{c_char, c_int, CString};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::{Code, Error, Result};
 use crate::sys;
-use crate::util::{borrow_path, copy_path, copy_string};
+use crate::util::{borrow_path, c_path, c_string, copy_path, copy_string, duration_count, expiry};
 
 /// The period an export covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -282,6 +282,68 @@ impl ExportRequest {
             require_md5: false,
             buffer_size: None,
         }
+    }
+}
+
+/// A C copy of an [`ExportRequest`], alive while `raw` points into it.
+pub(crate) struct RawRequest {
+    _strings: Vec<CString>,
+    _names: Vec<*const c_char>,
+    pub(crate) raw: sys::gioexport_export_request,
+}
+
+impl ExportRequest {
+    /// Makes the C form of the request, which borrows from the result.
+    pub(crate) fn to_raw(&self) -> Result<RawRequest> {
+        let export_date = c_string("export_date", &self.export_date)?;
+        let out_dir = c_path("out_dir", &self.out_dir)?;
+        let mut strings = Vec::with_capacity(self.data_types.len() + 2);
+        for (i, name) in self.data_types.iter().enumerate() {
+            strings.push(c_string(&format!("data_types[{i}]"), name)?);
+        }
+        let names: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
+
+        let mut raw = std::mem::MaybeUninit::<sys::gioexport_export_request>::zeroed();
+        // SAFETY: as in DownloadOptions::to_raw.
+        let mut raw = unsafe {
+            sys::gioexport_export_request_init(raw.as_mut_ptr());
+            raw.assume_init()
+        };
+        // The export type is a static C string, so it needs no copy.
+        raw.export_type = match self.export_type {
+            ExportType::Hour => c"hour".as_ptr(),
+            ExportType::Day => c"day".as_ptr(),
+        };
+        raw.export_date = export_date.as_ptr();
+        raw.out_dir = out_dir.as_ptr();
+        raw.expiry_minutes = expiry(self.expiry_minutes);
+        if !names.is_empty() {
+            raw.data_types = names.as_ptr();
+            raw.data_type_count = names.len();
+        }
+        if let Some(concurrency) = self.concurrency {
+            raw.concurrency = concurrency;
+        }
+        raw.wait_seconds = duration_count("wait", self.wait, Duration::from_secs(1))?;
+        if let Some(interval) = self.poll_interval {
+            if interval < Duration::from_secs(1) {
+                return Err(Error::InvalidArgument(format!(
+                    "invalid poll_interval {interval:?}: it must be at least 1 s"
+                )));
+            }
+            raw.poll_interval_seconds = duration_count("poll_interval", interval, Duration::from_secs(1))?;
+        }
+        raw.require_md5 = c_int::from(self.require_md5);
+        if let Some(size) = self.buffer_size {
+            raw.buffer_size = size;
+        }
+        strings.push(export_date);
+        strings.push(out_dir);
+        Ok(RawRequest {
+            _strings: strings,
+            _names: names,
+            raw,
+        })
     }
 }
 

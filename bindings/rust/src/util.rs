@@ -1,7 +1,7 @@
 //! Conversions between Rust values and the C strings of the library.
 
 use std::any::Any;
-use std::ffi::{c_char, CStr, CString, OsStr};
+use std::ffi::{c_char, c_int, CStr, CString, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -76,4 +76,11 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     } else {
         "a panic payload that is not a string".to_string()
     }
+}
+
+/// Converts a link lifetime for C. A value above `c_int::MAX` becomes
+/// `c_int::MAX`, which the library rejects as out of range like any value
+/// above 10080.
+pub(crate) fn expiry(minutes: u32) -> c_int {
+    c_int::try_from(minutes).unwrap_or(c_int::MAX)
 }
