@@ -63,7 +63,7 @@ boost::asio::awaitable<client_impl::api_reply> client_impl::api_send(
             reason = e.what();
         }
 
-        // A retryable answer or transport failure: decide the wait.
+        // A retryable response or transport failure: decide the wait.
         std::optional<milliseconds> retry_after;
         if (!retry_after_text.empty())
             retry_after = detail::parse_retry_after(

@@ -144,7 +144,7 @@ boost::asio::awaitable<std::string> client_impl::api_get(std::string path_and_qu
 
         const std::string server_message = server_error_message(reply.body);
         if (status == 401 && attempt == 0 && options.creds.token.empty()) {
-            log(log_level::warning, "export API answered 401 for " + shown_path +
+            log(log_level::warning, "export API returned 401 for " + shown_path +
                                         "; requesting a new token and trying once more");
             {
                 std::lock_guard lock(token_mutex_);
@@ -153,7 +153,7 @@ boost::asio::awaitable<std::string> client_impl::api_get(std::string path_and_qu
             }
             continue;
         }
-        std::string message = "export API answered HTTP " + std::to_string(status) + " for " + shown_path;
+        std::string message = "export API returned HTTP " + std::to_string(status) + " for " + shown_path;
         if (!server_message.empty())
             message += ": " + server_message;
         const errc code = status == 401 ? errc::auth_failed : errc::api_error;

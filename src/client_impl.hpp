@@ -37,7 +37,7 @@ public:
 
 private:
     // Sends one authenticated GET to the export API and returns the body of a
-    // 2xx answer. A 401 with a token we fetched ourselves is retried once with
+    // 2xx response. A 401 with a token we fetched ourselves is retried once with
     // a new token, since tokens expire.
     boost::asio::awaitable<std::string> api_get(std::string path_and_query);
     boost::asio::awaitable<std::string> current_token();

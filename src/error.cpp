@@ -14,7 +14,7 @@ public:
         case errc::invalid_argument: return "invalid argument";
         case errc::invalid_url: return "invalid URL";
         case errc::auth_failed: return "authentication failed";
-        case errc::api_error: return "the export API answered with an error";
+        case errc::api_error: return "the export API returned an error";
         case errc::invalid_response: return "the server sent a response that is not the documented JSON";
         case errc::response_too_large: return "the response is larger than the configured limit";
         case errc::export_not_exists: return "the export does not exist";

@@ -1,4 +1,4 @@
-// Parsing of the insights and token answers. Every check here runs on text
+// Parsing of the insights and token responses. Every check here runs on text
 // from the network, so each failure names what was wrong without echoing a
 // link's query string.
 #include <gioexport/error.hpp>
@@ -147,7 +147,7 @@ links_response parse_links_response(std::string_view body, links_shape shape,
         return response;
 
     if (shape == links_shape::one_type) {
-        // An empty object also stands for "no links" in answers that are not
+        // An empty object also stands for "no links" in responses that are not
         // FINISHED; the one-type shape otherwise must be an array.
         if (links->is_object() && links->get_object().empty())
             return response;
@@ -181,7 +181,7 @@ std::string parse_token_response(std::string_view body, int http_status)
         if (http_status < 200 || http_status > 299)
             throw error(errc::auth_failed,
                         "token request failed with HTTP " + std::to_string(http_status), http_status);
-        invalid("the token answer is not a JSON object");
+        invalid("the token response is not a JSON object");
     }
     const json::object& object = value.get_object();
     const json::value* status = object.if_contains("status");
@@ -199,7 +199,7 @@ std::string parse_token_response(std::string_view body, int http_status)
         throw error(errc::auth_failed, message, http_status, server_message);
     }
     if (code == nullptr || !code->is_string() || code->get_string().empty())
-        invalid("the token answer has no \"code\" string");
+        invalid("the token response has no \"code\" string");
     for (unsigned char c : code->get_string())
         if (c <= 0x20 || c == 0x7f)
             invalid("the token contains spaces or control characters");

@@ -61,7 +61,7 @@ std::optional<std::string_view> header_value(const header_parser& parser, std::s
     return std::string_view(it->value().data(), it->value().size());
 }
 
-// Parses "bytes FIRST-LAST/TOTAL" of a 206 answer.
+// Parses "bytes FIRST-LAST/TOTAL" of a 206 response.
 struct content_range {
     std::uint64_t first = 0, last = 0, total = 0;
 };
@@ -167,7 +167,7 @@ asio::awaitable<void> stream_body(http_context& context, open_response& response
 }
 
 // Sends the GET (with Range when `offset` > 0), following redirects, and
-// returns the answer that carries the body. Throws for every other answer.
+// returns the response that carries the body. Throws for every other response.
 asio::awaitable<open_response> open_object(http_context& context, const std::string& url, std::uint64_t offset,
                                            const std::string& file_name)
 {
@@ -209,12 +209,12 @@ asio::awaitable<open_response> open_object(http_context& context, const std::str
             if (const auto value = header_value(*response.parser, "Retry-After"))
                 retry_after = parse_retry_after(*value, header_value(*response.parser, "Date"),
                                                 system_clock::now());
-            throw retry_later_error("object storage answered HTTP " + std::to_string(status) + " for " + file_name,
+            throw retry_later_error("object storage returned HTTP " + std::to_string(status) + " for " + file_name,
                                     static_cast<int>(status), retry_after);
         }
         case download_action::fail:
             throw error(errc::http_error,
-                        "object storage answered HTTP " + std::to_string(status) + " for " + file_name +
+                        "object storage returned HTTP " + std::to_string(status) + " for " + file_name +
                             "; expected 200",
                         static_cast<int>(status));
         }

@@ -70,7 +70,7 @@ asio::awaitable<open_response> send_request(http_context& context, const http_ta
     response.parser = make_header_parser();
     const auto ec = co_await try_exchange(*response.conn, context.timeouts, request, *response.parser);
     if (ec)
-        throw_transport_error(ec, "waiting for the answer of " + target.origin());
+        throw_transport_error(ec, "waiting for the response of " + target.origin());
     co_return response;
 }
 
@@ -88,7 +88,7 @@ asio::awaitable<std::string> read_string_body(http_context& context, open_respon
                     "the response body is larger than the limit of " + std::to_string(limit) + " bytes",
                     static_cast<int>(response.status()));
     if (ec)
-        throw_transport_error(ec, "reading the answer of " + response.conn->origin());
+        throw_transport_error(ec, "reading the response of " + response.conn->origin());
     const bool keep = parser.keep_alive();
     std::string body = std::move(parser.get().body());
     if (keep)

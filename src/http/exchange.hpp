@@ -1,4 +1,4 @@
-// Sending one HTTP request and reading the answer, over pooled connections.
+// Sending one HTTP request and reading the response, over pooled connections.
 #pragma once
 
 #include "http/connection.hpp"

@@ -129,7 +129,7 @@ boost::asio::awaitable<void> open_tunnel(boost::beast::tcp_stream& stream, const
     if (write_ec)
         throw_transport_error(write_ec, "sending CONNECT to the proxy " + proxy.address.host_header);
 
-    // The answer to CONNECT has no body; the parser must not wait for one.
+    // The response to CONNECT has no body; the parser must not wait for one.
     boost::beast::flat_buffer buffer;
     http::response_parser<http::empty_body> parser;
     parser.skip(true);
@@ -148,7 +148,7 @@ boost::asio::awaitable<void> open_tunnel(boost::beast::tcp_stream& stream, const
                     static_cast<int>(status));
     if (buffer.size() > 0)
         throw error(errc::connect_failed, "the proxy " + proxy.address.host_header +
-                                              " sent bytes after its CONNECT answer");
+                                              " sent bytes after its CONNECT response");
 }
 
 }  // namespace gioexport::detail

@@ -38,7 +38,7 @@ private:
 };
 
 // Sends CONNECT host:port through `stream` (already connected to the proxy)
-// and reads the proxy's answer. Throws errc::proxy_auth_required on 407 and
+// and reads the proxy's response. Throws errc::proxy_auth_required on 407 and
 // errc::connect_failed on any other status than 2xx.
 boost::asio::awaitable<void> open_tunnel(boost::beast::tcp_stream& stream, const proxy_endpoint& proxy,
                                          const http_target& target, const timeout_options& timeouts);
