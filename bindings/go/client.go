@@ -2,7 +2,7 @@ package gioexport
 
 /*
 #include <stdlib.h>
-#include <gioexport.h>
+#include "shim.h"
 */
 import "C"
 
@@ -72,6 +72,18 @@ type Config struct {
 	// value turns the cap off. Downloads do not count.
 	APICallsPerSecond float64
 
+	// ProxyURL is an HTTP proxy reached with CONNECT, for the API and the
+	// downloads alike, as "http://[user:password@]host:port". Empty uses
+	// the environment unless IgnoreProxyEnvironment is set.
+	ProxyURL string
+	// IgnoreProxyEnvironment stops the client from reading HTTPS_PROXY,
+	// HTTP_PROXY and NO_PROXY, which it does by default when ProxyURL is
+	// empty.
+	IgnoreProxyEnvironment bool
+	// NoProxy lists host names reached directly, comma-separated, a
+	// leading dot optional and "*" for all. Empty uses NO_PROXY.
+	NoProxy string
+
 	// Threads is the number of I/O threads of the client's runtime, 1 to
 	// 256. Zero uses the number of hardware threads.
 	Threads int
@@ -124,7 +136,7 @@ func NewClient(config Config) (*Client, error) {
 	defer strs.free()
 
 	var options C.gioexport_client_options
-	C.gioexport_client_options_init(&options)
+	C.gioexport_go_client_options_init(&options)
 	options.base_url = strs.optional("BaseURL", config.BaseURL)
 	options.client_id = strs.optional("ClientID", config.ClientID)
 	options.secret = strs.optional("Secret", config.Secret)
@@ -132,6 +144,11 @@ func NewClient(config Config) (*Client, error) {
 	options.ai = strs.optional("AI", config.AI)
 	options.token = strs.optional("Token", config.Token)
 	options.tls_ca_file = strs.optional("CAFile", config.CAFile)
+	options.proxy_url = strs.optional("ProxyURL", config.ProxyURL)
+	options.no_proxy = strs.optional("NoProxy", config.NoProxy)
+	if config.IgnoreProxyEnvironment {
+		options.proxy_from_environment = 0
+	}
 	if config.InsecureSkipVerify {
 		options.tls_verify_peer = 0
 	}
@@ -173,7 +190,7 @@ func NewClient(config Config) (*Client, error) {
 	}
 
 	var runtimeOptions C.gioexport_runtime_options
-	C.gioexport_runtime_options_init(&runtimeOptions)
+	C.gioexport_go_runtime_options_init(&runtimeOptions)
 	if config.Threads < 0 || config.Threads > 256 {
 		return nil, invalidArgument(fmt.Sprintf("invalid Threads %d: it must be from 0 to 256", config.Threads))
 	}

@@ -278,6 +278,7 @@ func TestNewClientRejectsBadConfig(t *testing.T) {
 		"NUL in secret":   func(c *Config) { c.Secret = "demo\x00secret" },
 		"bad base url":    func(c *Config) { c.BaseURL = "ftp://example.invalid" },
 		"too many thread": func(c *Config) { c.Threads = 257 },
+		"ftp proxy":       func(c *Config) { c.ProxyURL = "ftp://proxy.invalid:21" },
 	}
 	for name, change := range cases {
 		t.Run(name, func(t *testing.T) {

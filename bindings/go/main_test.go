@@ -39,6 +39,12 @@ func runTests(m *testing.M) int {
 	}
 	defer emu.stop()
 	sharedURL = emu.url
+	// Example builds its own Config, so the proxy variables go from the
+	// environment, and the library reads them through the C environment,
+	// which os.Unsetenv updates under cgo.
+	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		os.Unsetenv(name)
+	}
 	// Read by Example, which shows the real API's default when it is unset.
 	os.Setenv("GIOEXPORT_BASE_URL", emu.url)
 	return m.Run()
@@ -155,6 +161,9 @@ func demoConfig(baseURL string) Config {
 		APICallsPerSecond: 50,
 		RetryBaseDelay:    10 * time.Millisecond,
 		Threads:           2,
+		// The tests talk to 127.0.0.1 only, whatever proxy the
+		// environment names.
+		IgnoreProxyEnvironment: true,
 	}
 }
 

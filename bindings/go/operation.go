@@ -14,7 +14,10 @@ import (
 )
 
 // ProgressFunc receives progress reports on one of the library's I/O
-// threads, one call at a time for an operation. It must return quickly.
+// threads, one call at a time for an operation. It must return quickly,
+// because it holds up the I/O thread. It must not call runtime.Goexit
+// (t.Fatal and t.FailNow do), which ends the process on a thread that the
+// Go runtime did not create.
 // A non-nil error cancels the operation, which then fails with an *Error of
 // code CodeCancelled that wraps the returned error. A panic also cancels the
 // operation, and the call that started it then panics again with the same

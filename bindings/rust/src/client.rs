@@ -12,7 +12,7 @@ use crate::error::{Error, LibraryError, Result};
 use crate::operation::{Operation, Owned};
 use crate::sys;
 use crate::types::{DownloadOptions, DownloadResult, ExportRequest, ExportResult, ExportType, Links, Progress};
-use crate::util::{c_path, c_string, c_string_opt, copy_string, expiry};
+use crate::util::{c_path, c_string, c_string_opt, copy_string, defaults, expiry};
 
 /// The library's client and its runtime, freed when the last [`Client`]
 /// clone and the last [`Operation`] drop.
@@ -112,12 +112,7 @@ impl Client {
         crate::check_version()?;
         let options = raw_config(config)?;
 
-        let mut runtime_options = std::mem::MaybeUninit::<sys::gioexport_runtime_options>::zeroed();
-        // SAFETY: as in raw_config.
-        let mut runtime_options = unsafe {
-            sys::gioexport_runtime_options_init(runtime_options.as_mut_ptr());
-            runtime_options.assume_init()
-        };
+        let mut runtime_options = defaults(sys::gioexport_runtime_options_init);
         if let Some(threads) = config.threads {
             runtime_options.thread_count = threads;
         }
@@ -252,7 +247,8 @@ impl Client {
 
     /// Downloads `url` to `path` as [`Client::download_link`] does, and
     /// calls `progress` on an I/O thread as bytes arrive, never twice at
-    /// once.
+    /// once. The closure should return quickly, because it holds up the
+    /// I/O thread.
     ///
     /// The closure returns `true` to go on. When it returns `false`, the
     /// download is cancelled, only the `.part` file is left, and the call

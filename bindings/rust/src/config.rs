@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::error::Result;
 use crate::sys;
-use crate::util::{c_path, c_string, c_string_opt, duration_count, ptr_or_null};
+use crate::util::{c_path, c_string, c_string_opt, defaults, duration_count, ptr_or_null};
 
 /// Settings of a [`crate::Client`]. `None` keeps the library's default.
 #[derive(Clone, PartialEq)]
@@ -62,6 +62,16 @@ pub struct Config {
     /// documentation states). Zero turns the cap off. Downloads do not
     /// count.
     pub api_calls_per_second: Option<f64>,
+    /// An HTTP proxy reached with `CONNECT`, for the API and the downloads
+    /// alike, as `http://[user:password@]host:port`. `None` uses the
+    /// environment when `proxy_from_environment` is set.
+    pub proxy_url: Option<String>,
+    /// Read `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, in lower or upper
+    /// case, when `proxy_url` is `None` (default `true`).
+    pub proxy_from_environment: bool,
+    /// Comma-separated host names reached directly, a leading dot optional
+    /// and `"*"` for all. `None` uses `NO_PROXY`.
+    pub no_proxy: Option<String>,
     /// I/O threads of the client's runtime, 1 to 256. `None` uses the
     /// number of hardware threads.
     pub threads: Option<u32>,
@@ -108,13 +118,17 @@ impl Default for Config {
             retry_deadline: None,
             max_retry_after: None,
             api_calls_per_second: None,
+            proxy_url: None,
+            proxy_from_environment: true,
+            no_proxy: None,
             threads: None,
         }
     }
 }
 
 impl fmt::Debug for Config {
-    /// Shows every setting but the secret and the token.
+    /// Shows every setting but the secret, the token and the proxy URL,
+    /// which can carry a password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
         f.debug_struct("Config")
@@ -137,6 +151,9 @@ impl fmt::Debug for Config {
             .field("retry_deadline", &self.retry_deadline)
             .field("max_retry_after", &self.max_retry_after)
             .field("api_calls_per_second", &self.api_calls_per_second)
+            .field("proxy_url", &self.proxy_url.as_ref().map(|_| "<redacted>"))
+            .field("proxy_from_environment", &self.proxy_from_environment)
+            .field("no_proxy", &self.no_proxy)
             .field("threads", &self.threads)
             .finish()
     }
@@ -144,7 +161,7 @@ impl fmt::Debug for Config {
 
 /// A C copy of a [`Config`], alive while `raw` points into it.
 pub(crate) struct RawConfig {
-    _strings: [Option<CString>; 7],
+    _strings: [Option<CString>; 9],
     pub(crate) raw: sys::gioexport_client_options,
 }
 
@@ -160,14 +177,10 @@ pub(crate) fn raw_config(config: &Config) -> Result<RawConfig> {
         .as_deref()
         .map(|p| c_path("tls_ca_file", p))
         .transpose()?;
+    let proxy_url = c_string_opt("proxy_url", config.proxy_url.as_deref())?;
+    let no_proxy = c_string_opt("no_proxy", config.no_proxy.as_deref())?;
 
-    let mut raw = std::mem::MaybeUninit::<sys::gioexport_client_options>::zeroed();
-    // SAFETY: the init function fills every field, and the sys layout test
-    // checks that the sizes match.
-    let mut raw = unsafe {
-        sys::gioexport_client_options_init(raw.as_mut_ptr());
-        raw.assume_init()
-    };
+    let mut raw = defaults(sys::gioexport_client_options_init);
     raw.base_url = ptr_or_null(&base_url);
     raw.client_id = ptr_or_null(&client_id);
     raw.secret = ptr_or_null(&secret);
@@ -176,6 +189,9 @@ pub(crate) fn raw_config(config: &Config) -> Result<RawConfig> {
     raw.token = ptr_or_null(&token);
     raw.tls_ca_file = ptr_or_null(&ca_file);
     raw.tls_verify_peer = c_int::from(config.tls_verify_peer);
+    raw.proxy_url = ptr_or_null(&proxy_url);
+    raw.proxy_from_environment = c_int::from(config.proxy_from_environment);
+    raw.no_proxy = ptr_or_null(&no_proxy);
 
     let millisecond = Duration::from_millis(1);
     let durations = [
@@ -246,7 +262,9 @@ pub(crate) fn raw_config(config: &Config) -> Result<RawConfig> {
         raw.api_calls_per_second = rate;
     }
     Ok(RawConfig {
-        _strings: [base_url, client_id, secret, project, ai, token, ca_file],
+        _strings: [
+            base_url, client_id, secret, project, ai, token, ca_file, proxy_url, no_proxy,
+        ],
         raw,
     })
 }

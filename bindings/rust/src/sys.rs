@@ -112,6 +112,9 @@ pub struct gioexport_client_options {
     pub retry_deadline_ms: u32,
     pub max_retry_after_seconds: u32,
     pub api_calls_per_second: f64,
+    pub proxy_url: *const c_char,
+    pub proxy_from_environment: c_int,
+    pub no_proxy: *const c_char,
 }
 
 #[repr(C)]
@@ -369,7 +372,7 @@ mod tests {
     //! the library, and the defaults it writes show whether the fields sit
     //! at the offsets the library uses.
     use super::*;
-    use std::mem::{size_of, MaybeUninit};
+    use std::mem::size_of;
 
     /// Calls `init` on a zeroed buffer larger than any option struct, so a
     /// Rust declaration smaller than the C struct cannot be overrun, and
@@ -380,12 +383,8 @@ mod tests {
         buffer[0] as usize
     }
 
-    fn initialized<T>(init: unsafe extern "C" fn(*mut T)) -> T {
-        let mut value = MaybeUninit::<T>::zeroed();
-        unsafe {
-            init(value.as_mut_ptr());
-            value.assume_init()
-        }
+    fn initialized<T: crate::util::OptionStruct>(init: unsafe extern "C" fn(*mut T)) -> T {
+        crate::util::defaults(init)
     }
 
     #[test]
@@ -425,6 +424,9 @@ mod tests {
         assert_eq!(options.retry_deadline_ms, 0);
         assert_eq!(options.max_retry_after_seconds, 120);
         assert_eq!(options.api_calls_per_second, 2.0);
+        assert!(options.proxy_url.is_null());
+        assert_eq!(options.proxy_from_environment, 1);
+        assert!(options.no_proxy.is_null());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::error::{Code, Error, Result};
 use crate::sys;
-use crate::util::{borrow_path, c_path, c_string, copy_path, copy_string, duration_count, expiry};
+use crate::util::{borrow_path, c_path, c_string, copy_path, copy_string, defaults, duration_count, expiry};
 
 /// The period an export covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -195,13 +195,7 @@ pub struct DownloadOptions {
 
 impl DownloadOptions {
     pub(crate) fn to_raw(&self) -> sys::gioexport_download_options {
-        let mut raw = std::mem::MaybeUninit::<sys::gioexport_download_options>::zeroed();
-        // SAFETY: the init function fills every field of the struct, and
-        // the sys layout test checks that the sizes match.
-        let mut raw = unsafe {
-            sys::gioexport_download_options_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
+        let mut raw = defaults(sys::gioexport_download_options_init);
         raw.require_md5 = c_int::from(self.require_md5);
         if let Some(size) = self.buffer_size {
             raw.buffer_size = size;
@@ -303,12 +297,7 @@ impl ExportRequest {
         }
         let names: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
 
-        let mut raw = std::mem::MaybeUninit::<sys::gioexport_export_request>::zeroed();
-        // SAFETY: as in DownloadOptions::to_raw.
-        let mut raw = unsafe {
-            sys::gioexport_export_request_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
+        let mut raw = defaults(sys::gioexport_export_request_init);
         // The export type is a static C string, so it needs no copy.
         raw.export_type = match self.export_type {
             ExportType::Hour => c"hour".as_ptr(),

@@ -2,11 +2,13 @@
 
 use std::any::Any;
 use std::ffi::{c_char, c_int, CStr, CString, OsStr};
+use std::mem::{align_of, size_of};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::sys;
 
 /// Copies a string that the library lends. NULL gives an empty string.
 ///
@@ -83,4 +85,89 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// above 10080.
 pub(crate) fn expiry(minutes: u32) -> c_int {
     c_int::try_from(minutes).unwrap_or(c_int::MAX)
+}
+
+/// An option struct of the library.
+///
+/// # Safety
+/// The struct must start with `size_t struct_size` and hold only integers,
+/// floats and raw pointers, so that any bytes form a valid value.
+pub(crate) unsafe trait OptionStruct: Copy {}
+
+unsafe impl OptionStruct for sys::gioexport_runtime_options {}
+unsafe impl OptionStruct for sys::gioexport_client_options {}
+unsafe impl OptionStruct for sys::gioexport_download_options {}
+unsafe impl OptionStruct for sys::gioexport_export_request {}
+
+/// The bytes that an `_init` function may write.
+// NOTE: an assumption. An `_init` function writes the whole struct of the
+// loaded library, whatever the caller declared, and 4096 bytes is about 25
+// times the largest struct of version 0.1.0.
+const INIT_BUFFER_SIZE: usize = 4096;
+
+#[repr(C, align(16))]
+struct InitBuffer([u8; INIT_BUFFER_SIZE]);
+
+/// Returns an option struct filled with the library's defaults by its
+/// `_init` function.
+///
+/// The function writes the struct as the loaded library declares it, which
+/// is larger than `T` when the library is newer than these declarations.
+/// So it writes into a larger buffer, and `struct_size` is then set to the
+/// part that both sides know: the library reads only that many bytes and
+/// uses its defaults beyond them.
+pub(crate) fn defaults<T: OptionStruct>(init: unsafe extern "C" fn(*mut T)) -> T {
+    const { assert!(size_of::<T>() <= INIT_BUFFER_SIZE && align_of::<T>() <= 16) };
+    let mut buffer = InitBuffer([0; INIT_BUFFER_SIZE]);
+    // SAFETY: the buffer is aligned for T and larger than any struct the
+    // library is expected to write.
+    unsafe { init(buffer.0.as_mut_ptr().cast::<T>()) };
+    let mut size_bytes = [0u8; size_of::<usize>()];
+    size_bytes.copy_from_slice(&buffer.0[..size_of::<usize>()]);
+    let written = usize::from_ne_bytes(size_bytes);
+
+    // SAFETY: any bytes form a valid T (see OptionStruct), and struct_size
+    // is the first field.
+    unsafe {
+        let mut value = std::ptr::read(buffer.0.as_ptr().cast::<T>());
+        std::ptr::write((&mut value as *mut T).cast::<usize>(), written.min(size_of::<T>()));
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::c_char;
+
+    /// The first fields of gioexport_client_options, as a binding written
+    /// for an older, smaller struct would declare them.
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    struct OlderClientOptions {
+        struct_size: usize,
+        base_url: *const c_char,
+    }
+
+    unsafe impl OptionStruct for OlderClientOptions {}
+
+    #[test]
+    fn defaults_fit_older_declarations() {
+        // SAFETY: both function types take one pointer and return nothing;
+        // `defaults` passes a buffer large enough for the library's struct.
+        let init: unsafe extern "C" fn(*mut OlderClientOptions) = unsafe {
+            std::mem::transmute::<unsafe extern "C" fn(*mut sys::gioexport_client_options), _>(
+                sys::gioexport_client_options_init,
+            )
+        };
+        let older = defaults(init);
+        assert_eq!(older.struct_size, size_of::<OlderClientOptions>());
+        assert!(older.base_url.is_null());
+    }
+
+    #[test]
+    fn defaults_set_library_size() {
+        let options = defaults(sys::gioexport_client_options_init);
+        assert_eq!(options.struct_size, size_of::<sys::gioexport_client_options>());
+    }
 }

@@ -253,6 +253,14 @@ fn new_rejects_bad_config() {
             },
             Code::INVALID_URL,
         ),
+        (
+            "ftp proxy",
+            Config {
+                proxy_url: Some("ftp://proxy.invalid:21".into()),
+                ..emulator.config()
+            },
+            Code::INVALID_ARGUMENT,
+        ),
     ];
     for (name, config, code) in cases {
         let result = Client::new(&config);

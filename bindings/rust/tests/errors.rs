@@ -16,6 +16,7 @@ fn offline_client() -> Client {
     let config = Config {
         base_url: Some("http://127.0.0.1:9".into()),
         threads: Some(1),
+        proxy_from_environment: false,
         ..Config::new("demo-client-id", "demo-secret", "demoPrj1", "a1b2c3d4e5f60718")
     };
     Client::new(&config).unwrap()

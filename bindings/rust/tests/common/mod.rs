@@ -133,6 +133,9 @@ impl Emulator {
             api_calls_per_second: Some(50.0),
             retry_base_delay: Some(Duration::from_millis(10)),
             threads: Some(2),
+            // The tests talk to 127.0.0.1 only, whatever proxy the
+            // environment names.
+            proxy_from_environment: false,
             ..Config::new("demo-client-id", "demo-secret", "demoPrj1", DEMO_AI)
         }
     }
