@@ -82,7 +82,10 @@ func startEmulator(args ...string) (*emulator, error) {
 	}
 	defer log.Close()
 
-	all := append([]string{"--listen", "127.0.0.1", "--port", "0", "--port-file", portFile}, args...)
+	// The chunk cache lives in dir too, so that stop removes it even when
+	// the emulator could not.
+	all := append([]string{"--listen", "127.0.0.1", "--port", "0", "--port-file", portFile,
+		"--cache-dir", filepath.Join(dir, "cache")}, args...)
 	cmd := exec.Command(emulatorPath(), all...)
 	cmd.Stdout = log
 	cmd.Stderr = log
