@@ -71,6 +71,10 @@ const scenario scenarios[] = {
     {"six redirects", R"([{"kind":"redirect_chain","target":"objects",)" VISIT1 R"(,"hops":6}])", errc::ok,
      errc::too_many_redirects},
     {"close without length", R"([{"kind":"close_without_length","target":"objects",)" VISIT1 R"(}])"},
+    {"close without length or md5",
+     R"([{"kind":"close_without_length","target":"objects",)" VISIT1 R"(,"count":-1},)"
+     R"({"kind":"no_md5","target":"objects",)" VISIT1 R"(,"count":-1}])",
+     errc::ok, errc::truncated},
     {"chunked with trailer", R"([{"kind":"chunked_trailer","target":"objects","count":-1}])"},
     {"server closes idle keep-alive",
      R"([{"kind":"keepalive_close_after_idle_ms","target":"objects","idle_ms":50,"count":-1}])"},
@@ -281,6 +285,22 @@ BOOST_AUTO_TEST_CASE(redirect_drops_api_headers)
         BOOST_TEST(!fields.at("x_client_id").as_bool());
     }
     BOOST_TEST(on_objects == 12u);  // six redirects, six downloads on the second host
+}
+
+BOOST_AUTO_TEST_CASE(https_to_http_redirect_refused)
+{
+    emulator_process emulator(true, emulator_args);
+    const auto port = emulator.base_url().substr(emulator.base_url().rfind(':') + 1);
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"redirect","target":"objects","status":302,"location":"http://127.0.0.1:)" +
+                         port + R"(/objects/x"}]})");
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "page");
+    BOOST_CHECK_EXCEPTION(run(io, c.download_link(url, out.path() / "p.csv.gz")), error,
+                          [](const error& e) { return e.code() == errc::invalid_url; });
+    BOOST_TEST(count_requests(emulator, "/objects/") == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(api_budget_spaces_calls)
