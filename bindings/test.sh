@@ -22,6 +22,17 @@ for needed in "$build/capi/libgioexport.so.1" "$build/tools/emulator/gioexport-e
     fi
 done
 
+# Go and rustup install outside the system folders, which a shell that
+# read no profile may lack on its PATH.
+command -v go > /dev/null || PATH=$PATH:/usr/local/go/bin
+command -v cargo > /dev/null || PATH=$PATH:${CARGO_HOME:-$HOME/.cargo}/bin
+for tool in go cargo pkg-config; do
+    if ! command -v "$tool" > /dev/null; then
+        echo "bindings/test.sh: $tool not found; install it or add it to PATH" >&2
+        exit 1
+    fi
+done
+
 # pkg-config prefers gioexport-uninstalled.pc, which points into the build
 # directory, and the loader finds libgioexport.so.1 there too.
 PKG_CONFIG_PATH=$build/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
