@@ -176,14 +176,26 @@ GIOEXPORT_API void gioexport_string_free(char* text);
  * Option structs
  *
  * Every option struct starts with `size_t struct_size`. Fill a struct with
- * its _init function, which sets struct_size to the struct's size in this
- * library and every other field to its default, then change the fields you
- * need.
- * A function reads only the first struct_size bytes and uses defaults for
- * fields beyond them, so a program built against an older header keeps
- * working with a newer library. A struct_size smaller than the struct of the
- * first release, or larger than the struct of this library, is rejected
- * with GIOEXPORT_E_INVALID_ARGUMENT.
+ * its _init function, then change the fields you need. Each _init function
+ * takes the size of the caller's struct, as in
+ *
+ *     gioexport_client_options options;
+ *     gioexport_client_options_init(&options, sizeof options);
+ *
+ * or, the same call, GIOEXPORT_CLIENT_OPTIONS_INIT(&options). It writes
+ * the defaults of the first min(struct_size, size of the struct in this
+ * library) bytes, sets struct_size to that number, and writes no byte
+ * beyond it. It writes nothing when the pointer is NULL or struct_size is
+ * smaller than sizeof(size_t), too small to hold struct_size itself. So a
+ * program built against an older, smaller header gets its own struct
+ * filled and nothing past it.
+ *
+ * A function that takes an option struct reads only its first struct_size
+ * bytes and uses the defaults for every field beyond them, so a program
+ * built against an older header keeps working with a newer library. A
+ * struct_size smaller than sizeof(size_t), or larger than the struct of
+ * this library, is rejected with GIOEXPORT_E_INVALID_ARGUMENT. A required
+ * field beyond struct_size is missing, and rejected as such.
  * ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
@@ -201,7 +213,10 @@ typedef struct gioexport_runtime_options {
     unsigned thread_count;
 } gioexport_runtime_options;
 
-GIOEXPORT_API void gioexport_runtime_options_init(gioexport_runtime_options* options);
+GIOEXPORT_API void gioexport_runtime_options_init(gioexport_runtime_options* options,
+                                                  size_t struct_size);
+#define GIOEXPORT_RUNTIME_OPTIONS_INIT(options) \
+    gioexport_runtime_options_init((options), sizeof *(options))
 
 /* Starts the I/O threads. options may be NULL for the defaults. */
 GIOEXPORT_API gioexport_status gioexport_runtime_new(const gioexport_runtime_options* options,
@@ -294,7 +309,10 @@ typedef struct gioexport_client_options {
     const char* no_proxy;
 } gioexport_client_options;
 
-GIOEXPORT_API void gioexport_client_options_init(gioexport_client_options* options);
+GIOEXPORT_API void gioexport_client_options_init(gioexport_client_options* options,
+                                                 size_t struct_size);
+#define GIOEXPORT_CLIENT_OPTIONS_INIT(options) \
+    gioexport_client_options_init((options), sizeof *(options))
 
 /* Creates a client on `runtime`. The options and their strings are copied.
  * No request is sent. Fails with GIOEXPORT_E_INVALID_ARGUMENT when a
@@ -520,7 +538,10 @@ typedef struct gioexport_download_options {
     size_t buffer_size;
 } gioexport_download_options;
 
-GIOEXPORT_API void gioexport_download_options_init(gioexport_download_options* options);
+GIOEXPORT_API void gioexport_download_options_init(gioexport_download_options* options,
+                                                   size_t struct_size);
+#define GIOEXPORT_DOWNLOAD_OPTIONS_INIT(options) \
+    gioexport_download_options_init((options), sizeof *(options))
 
 /* One file that arrived whole and carries its final name. */
 typedef struct gioexport_download_result gioexport_download_result;
@@ -596,7 +617,10 @@ typedef struct gioexport_export_request {
     size_t buffer_size;
 } gioexport_export_request;
 
-GIOEXPORT_API void gioexport_export_request_init(gioexport_export_request* request);
+GIOEXPORT_API void gioexport_export_request_init(gioexport_export_request* request,
+                                                 size_t struct_size);
+#define GIOEXPORT_EXPORT_REQUEST_INIT(request) \
+    gioexport_export_request_init((request), sizeof *(request))
 
 /* The outcome of a whole export. */
 typedef struct gioexport_export_result gioexport_export_result;

@@ -104,7 +104,7 @@ func (c *Client) DownloadLink(ctx context.Context, url, path string, options Dow
 		return nil, strs.err
 	}
 	var cOptions C.gioexport_download_options
-	C.gioexport_go_download_options_init(&cOptions)
+	C.gioexport_download_options_init(&cOptions, C.size_t(unsafe.Sizeof(cOptions)))
 	if options.RequireMD5 {
 		cOptions.require_md5 = 1
 	}
@@ -170,7 +170,7 @@ func (c *Client) DownloadExport(ctx context.Context, request ExportRequest) (*Ex
 	defer strs.free()
 
 	var cRequest C.gioexport_export_request
-	C.gioexport_go_export_request_init(&cRequest)
+	C.gioexport_export_request_init(&cRequest, C.size_t(unsafe.Sizeof(cRequest)))
 	cRequest.export_type = strs.required("export type", request.Type)
 	cRequest.export_date = strs.required("export date", request.Date)
 	cRequest.out_dir = strs.required("out dir", request.OutDir)

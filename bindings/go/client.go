@@ -136,7 +136,7 @@ func NewClient(config Config) (*Client, error) {
 	defer strs.free()
 
 	var options C.gioexport_client_options
-	C.gioexport_go_client_options_init(&options)
+	C.gioexport_client_options_init(&options, C.size_t(unsafe.Sizeof(options)))
 	options.base_url = strs.optional("BaseURL", config.BaseURL)
 	options.client_id = strs.optional("ClientID", config.ClientID)
 	options.secret = strs.optional("Secret", config.Secret)
@@ -190,7 +190,7 @@ func NewClient(config Config) (*Client, error) {
 	}
 
 	var runtimeOptions C.gioexport_runtime_options
-	C.gioexport_go_runtime_options_init(&runtimeOptions)
+	C.gioexport_runtime_options_init(&runtimeOptions, C.size_t(unsafe.Sizeof(runtimeOptions)))
 	if config.Threads < 0 || config.Threads > 256 {
 		return nil, invalidArgument(fmt.Sprintf("invalid Threads %d: it must be from 0 to 256", config.Threads))
 	}

@@ -2,32 +2,6 @@
 
 #include "_cgo_export.h"
 
-#include <string.h>
-
-/* NOTE: an assumption. An _init function writes the whole struct of the
- * loaded library, and 4096 bytes is about 25 times the largest struct of
- * version 0.1.0. */
-#define INIT_BUFFER_SIZE 4096
-
-#define DEFINE_INIT(name)                                                   \
-    void gioexport_go_##name##_init(gioexport_##name* out)                  \
-    {                                                                       \
-        union {                                                             \
-            gioexport_##name value;                                         \
-            unsigned char bytes[INIT_BUFFER_SIZE];                          \
-        } buffer;                                                           \
-        memset(&buffer, 0, sizeof buffer);                                  \
-        gioexport_##name##_init(&buffer.value);                             \
-        const size_t written = buffer.value.struct_size;                    \
-        *out = buffer.value;                                                \
-        out->struct_size = written < sizeof *out ? written : sizeof *out;   \
-    }
-
-DEFINE_INIT(runtime_options)
-DEFINE_INIT(client_options)
-DEFINE_INIT(download_options)
-DEFINE_INIT(export_request)
-
 /* The exported Go functions take non-const pointers, because cgo writes
  * their prototypes without const. They only read through them. */
 

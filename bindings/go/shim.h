@@ -8,16 +8,6 @@
 #include <gioexport.h>
 #include <stdint.h>
 
-/* Fill a struct with the library's defaults, as the _init functions do.
- * Those write the whole struct of the loaded library, which is larger than
- * the struct of this header when the library is newer. These wrappers let
- * them write into a larger buffer, copy the part this header declares, and
- * set struct_size to that part, so the library uses its defaults beyond. */
-void gioexport_go_runtime_options_init(gioexport_runtime_options* options);
-void gioexport_go_client_options_init(gioexport_client_options* options);
-void gioexport_go_download_options_init(gioexport_download_options* options);
-void gioexport_go_export_request_init(gioexport_export_request* request);
-
 gioexport_operation* gioexport_go_fetch_token(gioexport_client* client, uintptr_t handle,
                                               gioexport_error** out_error);
 

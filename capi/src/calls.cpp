@@ -63,8 +63,7 @@ data_type parse_data_type(const char* name)
 
 download_options to_download_options(const gioexport_download_options* given)
 {
-    const auto settings = read_options(given, &gioexport_download_options_init,
-                                       sizeof(gioexport_download_options), "gioexport_download_options");
+    const auto settings = read_options(given, &gioexport_download_options_init, "gioexport_download_options");
     download_options options;
     options.require_md5 = settings.require_md5 != 0;
     options.buffer_size = settings.buffer_size;
@@ -74,8 +73,7 @@ download_options to_download_options(const gioexport_download_options* given)
 export_request to_export_request(const gioexport_export_request* given)
 {
     require(given, "request");
-    const auto settings = read_options(given, &gioexport_export_request_init,
-                                       sizeof(gioexport_export_request), "gioexport_export_request");
+    const auto settings = read_options(given, &gioexport_export_request_init, "gioexport_export_request");
     const period when = parse_period(settings.export_type, settings.export_date, settings.expiry_minutes);
     require(settings.out_dir, "out_dir");
     if (settings.data_type_count > 0)

@@ -60,30 +60,28 @@ using namespace gioexport::capi;
 
 extern "C" {
 
-void gioexport_client_options_init(gioexport_client_options* options)
+void gioexport_client_options_init(gioexport_client_options* out, size_t struct_size)
 {
-    if (options == nullptr)
-        return;
     const gioexport::timeout_options defaults;
-    *options = gioexport_client_options{};
-    options->struct_size = sizeof(gioexport_client_options);
-    options->tls_verify_peer = 1;
-    options->connect_timeout_ms = static_cast<std::uint32_t>(defaults.connect.count());
-    options->tls_handshake_timeout_ms = static_cast<std::uint32_t>(defaults.tls_handshake.count());
-    options->first_byte_timeout_ms = static_cast<std::uint32_t>(defaults.first_byte.count());
-    options->idle_timeout_ms = static_cast<std::uint32_t>(defaults.idle.count());
-    options->request_timeout_ms = static_cast<std::uint32_t>(defaults.request.count());
+    gioexport_client_options options{};
+    options.tls_verify_peer = 1;
+    options.connect_timeout_ms = static_cast<std::uint32_t>(defaults.connect.count());
+    options.tls_handshake_timeout_ms = static_cast<std::uint32_t>(defaults.tls_handshake.count());
+    options.first_byte_timeout_ms = static_cast<std::uint32_t>(defaults.first_byte.count());
+    options.idle_timeout_ms = static_cast<std::uint32_t>(defaults.idle.count());
+    options.request_timeout_ms = static_cast<std::uint32_t>(defaults.request.count());
 
     const gioexport::retry_options retry;
-    options->retry_max_attempts = static_cast<std::uint32_t>(retry.max_attempts);
-    options->retry_base_delay_ms = static_cast<std::uint32_t>(retry.base_delay.count());
-    options->retry_max_delay_ms = static_cast<std::uint32_t>(retry.max_delay.count());
-    options->retry_deadline_ms = static_cast<std::uint32_t>(retry.deadline.count());
-    options->max_retry_after_seconds = static_cast<std::uint32_t>(retry.max_retry_after.count());
-    options->api_calls_per_second = retry.api_calls_per_second;
+    options.retry_max_attempts = static_cast<std::uint32_t>(retry.max_attempts);
+    options.retry_base_delay_ms = static_cast<std::uint32_t>(retry.base_delay.count());
+    options.retry_max_delay_ms = static_cast<std::uint32_t>(retry.max_delay.count());
+    options.retry_deadline_ms = static_cast<std::uint32_t>(retry.deadline.count());
+    options.max_retry_after_seconds = static_cast<std::uint32_t>(retry.max_retry_after.count());
+    options.api_calls_per_second = retry.api_calls_per_second;
 
     const gioexport::proxy_options proxy;
-    options->proxy_from_environment = proxy.from_environment ? 1 : 0;
+    options.proxy_from_environment = proxy.from_environment ? 1 : 0;
+    write_defaults(out, struct_size, options);
 }
 
 gioexport_status gioexport_client_new(gioexport_runtime* runtime, const gioexport_client_options* options,
@@ -98,8 +96,7 @@ gioexport_status gioexport_client_new(gioexport_runtime* runtime, const gioexpor
             throw_invalid("invalid runtime: the pointer is not a live gioexport_runtime");
         if (!runtime->core->accepting())
             throw_invalid("invalid runtime: it is shutting down");
-        const auto settings = read_options(options, &gioexport_client_options_init,
-                                           sizeof(gioexport_client_options), "gioexport_client_options");
+        const auto settings = read_options(options, &gioexport_client_options_init, "gioexport_client_options");
         if (settings.client_id == nullptr || settings.project == nullptr || settings.ai == nullptr)
             throw_invalid("missing credentials: client_id, project and ai must not be NULL");
         if (settings.secret == nullptr && settings.token == nullptr)

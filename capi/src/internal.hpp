@@ -13,8 +13,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -76,21 +78,37 @@ gioexport_status guarded(gioexport_error** out_error, Body&& body) noexcept
 // Throws errc::invalid_argument naming the parameter when `value` is NULL.
 void require(const void* value, const char* parameter);
 
-// Copies the first struct_size bytes of a caller's option struct over a
-// struct filled with defaults. `minimum` is the size of the struct in the
-// first release that had it.
+// Copies the first min(struct_size, sizeof(Options)) bytes of `defaults`
+// into a caller's option struct, with struct_size set to that number, and
+// writes no byte beyond them. Writes nothing when `out` is NULL or
+// struct_size cannot hold the struct_size field itself.
 template <class Options>
-Options read_options(const Options* given, void (*init)(Options*), std::size_t minimum,
-                     const char* type_name)
+void write_defaults(Options* out, std::size_t struct_size, Options defaults) noexcept
+{
+    static_assert(offsetof(Options, struct_size) == 0, "struct_size must be the first field");
+    if (out == nullptr || struct_size < sizeof defaults.struct_size)
+        return;
+    const std::size_t size = std::min(struct_size, sizeof(Options));
+    defaults.struct_size = size;
+    std::memcpy(static_cast<void*>(out), &defaults, size);
+}
+
+// Copies the first struct_size bytes of a caller's option struct over a
+// struct filled with defaults, so fields beyond them keep their defaults.
+// A struct_size that cannot hold the struct_size field, or that is larger
+// than the struct of this library, is rejected.
+template <class Options>
+Options read_options(const Options* given, void (*init)(Options*, std::size_t), const char* type_name)
 {
     Options options;
-    init(&options);
+    init(&options, sizeof options);
     if (given == nullptr)
         return options;
-    if (given->struct_size < minimum || given->struct_size > sizeof(Options))
+    if (given->struct_size < sizeof given->struct_size || given->struct_size > sizeof(Options))
         throw_invalid(std::string("invalid ") + type_name + ".struct_size " +
-                      std::to_string(given->struct_size) + ": expected " + std::to_string(minimum) +
-                      " to " + std::to_string(sizeof(Options)) + "; fill the struct with its _init function");
+                      std::to_string(given->struct_size) + ": expected " +
+                      std::to_string(sizeof given->struct_size) + " to " + std::to_string(sizeof(Options)) +
+                      "; fill the struct with its _init function");
     std::memcpy(static_cast<void*>(&options), given, given->struct_size);
     options.struct_size = sizeof(Options);
     return options;

@@ -140,15 +140,13 @@ void gioexport_links_free(gioexport_links* links)
 
 // One download
 
-void gioexport_download_options_init(gioexport_download_options* options)
+void gioexport_download_options_init(gioexport_download_options* options, size_t struct_size)
 {
-    if (options == nullptr)
-        return;
-    const gioexport::download_options defaults;
-    *options = gioexport_download_options{};
-    options->struct_size = sizeof(gioexport_download_options);
-    options->require_md5 = defaults.require_md5 ? 1 : 0;
-    options->buffer_size = defaults.buffer_size;
+    const gioexport::download_options core;
+    gioexport_download_options defaults{};
+    defaults.require_md5 = core.require_md5 ? 1 : 0;
+    defaults.buffer_size = core.buffer_size;
+    gioexport::capi::write_defaults(options, struct_size, defaults);
 }
 
 const char* gioexport_download_result_path(const gioexport_download_result* result)
@@ -178,22 +176,20 @@ void gioexport_download_result_free(gioexport_download_result* result)
 
 // A whole export
 
-void gioexport_export_request_init(gioexport_export_request* request)
+void gioexport_export_request_init(gioexport_export_request* request, size_t struct_size)
 {
-    if (request == nullptr)
-        return;
     // export_request has no default constructor, so the defaults of its
     // other members are read from one built for an arbitrary period.
-    const gioexport::export_request defaults(gioexport::export_type::hour,
-                                             gioexport::export_date::from_time_point({}));
-    *request = gioexport_export_request{};
-    request->struct_size = sizeof(gioexport_export_request);
-    request->expiry_minutes = defaults.expiry.minutes();
-    request->concurrency = defaults.concurrency;
-    request->wait_seconds = static_cast<uint32_t>(defaults.wait.count());
-    request->poll_interval_seconds = static_cast<uint32_t>(defaults.poll_interval.count());
-    request->require_md5 = defaults.download.require_md5 ? 1 : 0;
-    request->buffer_size = defaults.download.buffer_size;
+    const gioexport::export_request core(gioexport::export_type::hour,
+                                         gioexport::export_date::from_time_point({}));
+    gioexport_export_request defaults{};
+    defaults.expiry_minutes = core.expiry.minutes();
+    defaults.concurrency = core.concurrency;
+    defaults.wait_seconds = static_cast<uint32_t>(core.wait.count());
+    defaults.poll_interval_seconds = static_cast<uint32_t>(core.poll_interval.count());
+    defaults.require_md5 = core.download.require_md5 ? 1 : 0;
+    defaults.buffer_size = core.download.buffer_size;
+    gioexport::capi::write_defaults(request, struct_size, defaults);
 }
 
 const char* gioexport_export_result_export_dir(const gioexport_export_result* result)

@@ -113,13 +113,11 @@ using namespace gioexport::capi;
 
 extern "C" {
 
-void gioexport_runtime_options_init(gioexport_runtime_options* options)
+void gioexport_runtime_options_init(gioexport_runtime_options* options, size_t struct_size)
 {
-    if (options == nullptr)
-        return;
-    *options = gioexport_runtime_options{};
-    options->struct_size = sizeof(gioexport_runtime_options);
-    options->thread_count = 0;
+    gioexport_runtime_options defaults{};
+    defaults.thread_count = 0;
+    write_defaults(options, struct_size, defaults);
 }
 
 gioexport_status gioexport_runtime_new(const gioexport_runtime_options* options,
@@ -128,8 +126,7 @@ gioexport_status gioexport_runtime_new(const gioexport_runtime_options* options,
     return guarded(out_error, [&] {
         require(out_runtime, "out_runtime");
         *out_runtime = nullptr;
-        const auto settings = read_options(options, &gioexport_runtime_options_init,
-                                           sizeof(gioexport_runtime_options), "gioexport_runtime_options");
+        const auto settings = read_options(options, &gioexport_runtime_options_init, "gioexport_runtime_options");
         unsigned threads = settings.thread_count;
         if (threads == 0)
             threads = std::max(1u, std::thread::hardware_concurrency());

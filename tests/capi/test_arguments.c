@@ -6,6 +6,7 @@
 
 #include "gioexport.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,13 +44,13 @@ static void check_runtime_arguments(void)
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "out_runtime");
 
     gioexport_runtime_options options;
-    gioexport_runtime_options_init(&options);
+    gioexport_runtime_options_init(&options, sizeof options);
     options.thread_count = 1000;
     CHECK_STATUS(gioexport_runtime_new(&options, &runtime, &error), GIOEXPORT_E_INVALID_ARGUMENT);
     CHECK(runtime == NULL);
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "thread_count 1000");
 
-    gioexport_runtime_options_init(&options);
+    gioexport_runtime_options_init(&options, sizeof options);
     options.struct_size = 3;
     CHECK_STATUS(gioexport_runtime_new(&options, &runtime, &error), GIOEXPORT_E_INVALID_ARGUMENT);
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "struct_size 3");
@@ -58,7 +59,96 @@ static void check_runtime_arguments(void)
     CHECK_STATUS(gioexport_runtime_new(NULL, NULL, NULL), GIOEXPORT_E_INVALID_ARGUMENT);
 
     gioexport_runtime_free(NULL);
-    gioexport_runtime_options_init(NULL);
+    gioexport_runtime_options_init(NULL, sizeof options);
+}
+
+/* Byte written over every option buffer before an _init call, so the test
+ * can tell which bytes the call wrote. */
+#define GUARD_BYTE 0xA5
+#define GUARD_SIZE 32
+
+/* Returns 1 when bytes[begin] to bytes[end - 1] all equal GUARD_BYTE. */
+static int guard_intact(const unsigned char* bytes, size_t begin, size_t end)
+{
+    for (size_t i = begin; i < end; ++i)
+        if (bytes[i] != GUARD_BYTE)
+            return 0;
+    return 1;
+}
+
+/* Calls init_call (an _init call on buffer.value with `size`) on a buffer
+ * filled with GUARD_BYTE, where `buffer` is a union of the option struct
+ * and a byte array GUARD_SIZE bytes longer. Checks that the call set
+ * struct_size to `size` and left every byte from `size` on untouched. */
+#define CHECK_INIT_STOPS_AT(buffer, size, init_call)                                      \
+    do {                                                                                  \
+        memset(&(buffer), GUARD_BYTE, sizeof(buffer));                                    \
+        init_call;                                                                        \
+        CHECK((buffer).value.struct_size == (size));                                      \
+        CHECK(guard_intact((buffer).bytes, (size), sizeof(buffer).bytes));                \
+    } while (0)
+
+static void check_init_struct_sizes(void)
+{
+    union {
+        gioexport_runtime_options value;
+        unsigned char bytes[sizeof(gioexport_runtime_options) + GUARD_SIZE];
+    } runtime;
+    CHECK_INIT_STOPS_AT(runtime, sizeof(size_t),
+                        gioexport_runtime_options_init(&runtime.value, sizeof(size_t)));
+    CHECK_INIT_STOPS_AT(runtime, sizeof runtime.value,
+                        gioexport_runtime_options_init(&runtime.value, sizeof runtime.value));
+    CHECK(runtime.value.thread_count == 0);
+
+    /* A size larger than the library's struct writes only the library's struct. */
+    CHECK_INIT_STOPS_AT(runtime, sizeof runtime.value,
+                        gioexport_runtime_options_init(&runtime.value, sizeof runtime.bytes));
+
+    /* Client options as a header without the proxy fields declared them. */
+    const size_t client_size = offsetof(gioexport_client_options, proxy_url);
+    union {
+        gioexport_client_options value;
+        unsigned char bytes[sizeof(gioexport_client_options) + GUARD_SIZE];
+    } client;
+    CHECK_INIT_STOPS_AT(client, client_size,
+                        gioexport_client_options_init(&client.value, client_size));
+    CHECK(client.value.base_url == NULL);
+    CHECK(client.value.tls_verify_peer == 1);
+    CHECK(client.value.connect_timeout_ms == 30000);
+    CHECK(client.value.retry_max_attempts == 5);
+    CHECK(client.value.api_calls_per_second == 2.0);
+
+    union {
+        gioexport_download_options value;
+        unsigned char bytes[sizeof(gioexport_download_options) + GUARD_SIZE];
+    } download;
+    const size_t download_size = offsetof(gioexport_download_options, buffer_size);
+    CHECK_INIT_STOPS_AT(download, download_size,
+                        gioexport_download_options_init(&download.value, download_size));
+    CHECK(download.value.require_md5 == 0);
+
+    union {
+        gioexport_export_request value;
+        unsigned char bytes[sizeof(gioexport_export_request) + GUARD_SIZE];
+    } request;
+    const size_t request_size = offsetof(gioexport_export_request, require_md5);
+    CHECK_INIT_STOPS_AT(request, request_size,
+                        gioexport_export_request_init(&request.value, request_size));
+    CHECK(request.value.expiry_minutes == GIOEXPORT_DEFAULT_EXPIRY_MINUTES);
+    CHECK(request.value.concurrency == 4);
+    CHECK(request.value.poll_interval_seconds == 30);
+
+    /* A size that cannot hold struct_size itself writes nothing. */
+    const size_t too_small[] = {0, 1, sizeof(size_t) - 1};
+    for (size_t i = 0; i < sizeof too_small / sizeof too_small[0]; ++i) {
+        memset(&client, GUARD_BYTE, sizeof client);
+        gioexport_client_options_init(&client.value, too_small[i]);
+        CHECK(guard_intact(client.bytes, 0, sizeof client.bytes));
+
+        memset(&request, GUARD_BYTE, sizeof request);
+        gioexport_export_request_init(&request.value, too_small[i]);
+        CHECK(guard_intact(request.bytes, 0, sizeof request.bytes));
+    }
 }
 
 static void check_client_arguments(gioexport_runtime* runtime)
@@ -66,7 +156,7 @@ static void check_client_arguments(gioexport_runtime* runtime)
     gioexport_error* error = NULL;
     gioexport_client* client = NULL;
     gioexport_client_options options;
-    gioexport_client_options_init(&options);
+    gioexport_client_options_init(&options, sizeof options);
 
     CHECK_STATUS(gioexport_client_new(NULL, &options, &client, &error), GIOEXPORT_E_INVALID_ARGUMENT);
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "runtime");
@@ -115,13 +205,66 @@ static void check_client_arguments(gioexport_runtime* runtime)
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "invalid proxy");
 
     gioexport_client_free(NULL);
-    gioexport_client_options_init(NULL);
+    gioexport_client_options_init(NULL, sizeof options);
+}
+
+/* gioexport_client_options as a header older than this one declared it:
+ * the same first fields, and none from tls_verify_peer on. */
+typedef struct older_client_options {
+    size_t struct_size;
+    const char* base_url;
+    const char* client_id;
+    const char* secret;
+    const char* project;
+    const char* ai;
+    const char* token;
+} older_client_options;
+
+static void check_older_client_options(gioexport_runtime* runtime)
+{
+    CHECK(sizeof(older_client_options) == offsetof(gioexport_client_options, tls_verify_peer));
+
+    /* Every byte past the older struct is 0xFF: read as options, it would be
+     * a NaN api_calls_per_second and a proxy_url pointing nowhere, which
+     * gioexport_client_new would reject or crash on. */
+    union {
+        older_client_options older;
+        gioexport_client_options current;
+        unsigned char bytes[sizeof(gioexport_client_options)];
+    } buffer;
+    memset(&buffer, 0xFF, sizeof buffer);
+    gioexport_client_options_init(&buffer.current, sizeof buffer.older);
+    CHECK(buffer.older.struct_size == sizeof buffer.older);
+    CHECK(buffer.older.base_url == NULL);
+    CHECK(buffer.older.token == NULL);
+    for (size_t i = sizeof buffer.older; i < sizeof buffer.bytes; ++i)
+        CHECK(buffer.bytes[i] == 0xFF);
+
+    buffer.older.base_url = UNUSED_BASE_URL;
+    buffer.older.client_id = TEST_CLIENT_ID;
+    buffer.older.secret = TEST_SECRET;
+    buffer.older.project = TEST_PROJECT;
+    buffer.older.ai = TEST_AI;
+    gioexport_client* client = NULL;
+    gioexport_error* error = NULL;
+    CHECK_STATUS(gioexport_client_new(runtime, &buffer.current, &client, &error), GIOEXPORT_OK);
+    CHECK(client != NULL);
+    CHECK(error == NULL);
+    gioexport_client_free(client);
+
+    /* A struct that ends before a required field lacks that field. */
+    buffer.older.struct_size = offsetof(older_client_options, client_id);
+    client = NULL;
+    CHECK_STATUS(gioexport_client_new(runtime, &buffer.current, &client, &error),
+                 GIOEXPORT_E_INVALID_ARGUMENT);
+    CHECK(client == NULL);
+    CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "client_id");
 }
 
 static gioexport_client* make_client(gioexport_runtime* runtime)
 {
     gioexport_client_options options;
-    gioexport_client_options_init(&options);
+    gioexport_client_options_init(&options, sizeof options);
     options.base_url = UNUSED_BASE_URL;
     options.client_id = TEST_CLIENT_ID;
     options.secret = TEST_SECRET;
@@ -223,7 +366,7 @@ static void check_download_arguments(gioexport_client* client)
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "path");
 
     gioexport_download_options options;
-    gioexport_download_options_init(&options);
+    gioexport_download_options_init(&options, sizeof options);
     options.struct_size = sizeof options + 8;
     CHECK_STATUS(gioexport_client_download_link(client, "http://127.0.0.1:9/x", "/tmp/x", &options,
                                                 NULL, NULL, &result, &error),
@@ -241,7 +384,7 @@ static void check_export_arguments(gioexport_client* client)
                  GIOEXPORT_E_INVALID_ARGUMENT);
     CHECK_ERROR(error, GIOEXPORT_E_INVALID_ARGUMENT, "request");
 
-    gioexport_export_request_init(&request);
+    gioexport_export_request_init(&request, sizeof request);
     CHECK(request.expiry_minutes == GIOEXPORT_DEFAULT_EXPIRY_MINUTES);
     CHECK(request.concurrency == 4);
     CHECK(request.poll_interval_seconds == 30);
@@ -343,16 +486,18 @@ static void check_freed_runtime(void)
 int main(void)
 {
     check_runtime_arguments();
+    check_init_struct_sizes();
     check_null_handles();
 
     gioexport_runtime_options runtime_options;
-    gioexport_runtime_options_init(&runtime_options);
+    gioexport_runtime_options_init(&runtime_options, sizeof runtime_options);
     runtime_options.thread_count = 2;
     gioexport_runtime* runtime = NULL;
     if (!CHECK_STATUS(gioexport_runtime_new(&runtime_options, &runtime, NULL), GIOEXPORT_OK))
         return test_finish("capi_arguments");
 
     check_client_arguments(runtime);
+    check_older_client_options(runtime);
     gioexport_client* client = make_client(runtime);
     if (client != NULL) {
         check_fetch_arguments(client);

@@ -177,7 +177,7 @@ static void check_blocking_download(gioexport_client* client, const char* url, c
     recorder r;
     recorder_init(&r);
     gioexport_download_options options;
-    gioexport_download_options_init(&options);
+    GIOEXPORT_DOWNLOAD_OPTIONS_INIT(&options);
     options.require_md5 = 1;
     gioexport_download_result* result = NULL;
     gioexport_error* error = NULL;
@@ -323,7 +323,7 @@ static void check_blocking_export(gioexport_client* client, const char* hour, co
     snprintf(out_dir, sizeof out_dir, "%s/export-blocking", folder);
     const char* types[] = {"page", "visit"};
     gioexport_export_request request;
-    gioexport_export_request_init(&request);
+    GIOEXPORT_EXPORT_REQUEST_INIT(&request);
     request.export_type = "hour";
     request.export_date = hour;
     request.data_types = types;
@@ -358,7 +358,7 @@ static void check_async_export(gioexport_client* client, const char* hour, const
     snprintf(out_dir, sizeof out_dir, "%s/export-async", folder);
     const char* types[] = {"page", "visit"};
     gioexport_export_request request;
-    gioexport_export_request_init(&request);
+    GIOEXPORT_EXPORT_REQUEST_INIT(&request);
     request.export_type = "hour";
     request.export_date = hour;
     request.data_types = types;
@@ -402,7 +402,7 @@ int main(int argc, char** argv)
     gioexport_runtime* runtime = NULL;
     CHECK_STATUS(gioexport_runtime_new(NULL, &runtime, NULL), GIOEXPORT_OK);
     gioexport_client_options options;
-    gioexport_client_options_init(&options);
+    gioexport_client_options_init(&options, sizeof options);
     options.base_url = emulator.base_url;
     options.client_id = TEST_CLIENT_ID;
     options.secret = TEST_SECRET;

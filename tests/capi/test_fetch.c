@@ -19,7 +19,7 @@ static gioexport_client* make_client(gioexport_runtime* runtime, const char* bas
                                      const char* secret)
 {
     gioexport_client_options options;
-    gioexport_client_options_init(&options);
+    GIOEXPORT_CLIENT_OPTIONS_INIT(&options);
     options.base_url = base_url;
     options.client_id = TEST_CLIENT_ID;
     options.secret = secret;
@@ -353,7 +353,7 @@ int main(int argc, char** argv)
     test_beijing_hour(hour, sizeof hour, 24);
 
     gioexport_runtime_options runtime_options;
-    gioexport_runtime_options_init(&runtime_options);
+    gioexport_runtime_options_init(&runtime_options, sizeof runtime_options);
     runtime_options.thread_count = 2;
     gioexport_runtime* runtime = NULL;
     CHECK_STATUS(gioexport_runtime_new(&runtime_options, &runtime, NULL), GIOEXPORT_OK);

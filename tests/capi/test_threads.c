@@ -99,12 +99,12 @@ int main(int argc, char** argv)
     test_beijing_hour(hour, sizeof hour, 24);
 
     gioexport_runtime_options runtime_options;
-    gioexport_runtime_options_init(&runtime_options);
+    GIOEXPORT_RUNTIME_OPTIONS_INIT(&runtime_options);
     runtime_options.thread_count = 4;
     gioexport_runtime* runtime = NULL;
     CHECK_STATUS(gioexport_runtime_new(&runtime_options, &runtime, NULL), GIOEXPORT_OK);
     gioexport_client_options options;
-    gioexport_client_options_init(&options);
+    gioexport_client_options_init(&options, sizeof options);
     options.base_url = emulator.base_url;
     options.client_id = TEST_CLIENT_ID;
     options.secret = TEST_SECRET;

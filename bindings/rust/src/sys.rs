@@ -203,7 +203,7 @@ extern "C" {
     pub fn gioexport_error_free(error: *mut gioexport_error);
     pub fn gioexport_string_free(text: *mut c_char);
 
-    pub fn gioexport_runtime_options_init(options: *mut gioexport_runtime_options);
+    pub fn gioexport_runtime_options_init(options: *mut gioexport_runtime_options, struct_size: usize);
     pub fn gioexport_runtime_new(
         options: *const gioexport_runtime_options,
         out_runtime: *mut *mut gioexport_runtime,
@@ -211,7 +211,7 @@ extern "C" {
     ) -> gioexport_status;
     pub fn gioexport_runtime_free(runtime: *mut gioexport_runtime);
 
-    pub fn gioexport_client_options_init(options: *mut gioexport_client_options);
+    pub fn gioexport_client_options_init(options: *mut gioexport_client_options, struct_size: usize);
     pub fn gioexport_client_new(
         runtime: *mut gioexport_runtime,
         options: *const gioexport_client_options,
@@ -295,7 +295,7 @@ extern "C" {
     pub fn gioexport_links_url(links: *const gioexport_links, type_index: usize, url_index: usize) -> *const c_char;
     pub fn gioexport_links_free(links: *mut gioexport_links);
 
-    pub fn gioexport_download_options_init(options: *mut gioexport_download_options);
+    pub fn gioexport_download_options_init(options: *mut gioexport_download_options, struct_size: usize);
     pub fn gioexport_client_download_link(
         client: *mut gioexport_client,
         url: *const c_char,
@@ -323,7 +323,7 @@ extern "C" {
     pub fn gioexport_download_result_verified(result: *const gioexport_download_result) -> c_int;
     pub fn gioexport_download_result_free(result: *mut gioexport_download_result);
 
-    pub fn gioexport_export_request_init(request: *mut gioexport_export_request);
+    pub fn gioexport_export_request_init(request: *mut gioexport_export_request, struct_size: usize);
     pub fn gioexport_client_download_export(
         client: *mut gioexport_client,
         request: *const gioexport_export_request,
@@ -372,18 +372,18 @@ mod tests {
     //! the library, and the defaults it writes show whether the fields sit
     //! at the offsets the library uses.
     use super::*;
-    use std::mem::size_of;
+    use std::mem::{size_of, size_of_val};
 
-    /// Calls `init` on a zeroed buffer larger than any option struct, so a
-    /// Rust declaration smaller than the C struct cannot be overrun, and
-    /// returns the struct_size it wrote.
-    fn size_written_by<T>(init: unsafe extern "C" fn(*mut T)) -> usize {
+    /// Calls `init` on a zeroed buffer larger than any option struct, with
+    /// the buffer's size, and returns the struct_size it wrote: the size of
+    /// the struct in the library.
+    fn size_written_by<T>(init: unsafe extern "C" fn(*mut T, usize)) -> usize {
         let mut buffer = [0u64; 64];
-        unsafe { init(buffer.as_mut_ptr().cast()) };
+        unsafe { init(buffer.as_mut_ptr().cast(), size_of_val(&buffer)) };
         buffer[0] as usize
     }
 
-    fn initialized<T: crate::util::OptionStruct>(init: unsafe extern "C" fn(*mut T)) -> T {
+    fn initialized<T: crate::util::OptionStruct>(init: unsafe extern "C" fn(*mut T, usize)) -> T {
         crate::util::defaults(init)
     }
 

@@ -2,7 +2,7 @@
 
 use std::any::Any;
 use std::ffi::{c_char, c_int, CStr, CString, OsStr};
-use std::mem::{align_of, size_of};
+use std::mem::{size_of, MaybeUninit};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -99,40 +99,20 @@ unsafe impl OptionStruct for sys::gioexport_client_options {}
 unsafe impl OptionStruct for sys::gioexport_download_options {}
 unsafe impl OptionStruct for sys::gioexport_export_request {}
 
-/// The bytes that an `_init` function may write.
-// NOTE: an assumption. An `_init` function writes the whole struct of the
-// loaded library, whatever the caller declared, and 4096 bytes is about 25
-// times the largest struct of version 0.1.0.
-const INIT_BUFFER_SIZE: usize = 4096;
-
-#[repr(C, align(16))]
-struct InitBuffer([u8; INIT_BUFFER_SIZE]);
-
 /// Returns an option struct filled with the library's defaults by its
 /// `_init` function.
 ///
-/// The function writes the struct as the loaded library declares it, which
-/// is larger than `T` when the library is newer than these declarations.
-/// So it writes into a larger buffer, and `struct_size` is then set to the
-/// part that both sides know: the library reads only that many bytes and
-/// uses its defaults beyond them.
-pub(crate) fn defaults<T: OptionStruct>(init: unsafe extern "C" fn(*mut T)) -> T {
-    const { assert!(size_of::<T>() <= INIT_BUFFER_SIZE && align_of::<T>() <= 16) };
-    let mut buffer = InitBuffer([0; INIT_BUFFER_SIZE]);
-    // SAFETY: the buffer is aligned for T and larger than any struct the
-    // library is expected to write.
-    unsafe { init(buffer.0.as_mut_ptr().cast::<T>()) };
-    let mut size_bytes = [0u8; size_of::<usize>()];
-    size_bytes.copy_from_slice(&buffer.0[..size_of::<usize>()]);
-    let written = usize::from_ne_bytes(size_bytes);
-
-    // SAFETY: any bytes form a valid T (see OptionStruct), and struct_size
-    // is the first field.
-    unsafe {
-        let mut value = std::ptr::read(buffer.0.as_ptr().cast::<T>());
-        std::ptr::write((&mut value as *mut T).cast::<usize>(), written.min(size_of::<T>()));
-        value
-    }
+/// The function gets the size of `T` and writes at most that many bytes. A
+/// newer library, whose struct is larger, writes only the part that `T`
+/// declares and sets `struct_size` to it, so it uses its defaults beyond.
+/// An older library writes its smaller struct and its own size, and the
+/// bytes beyond stay zero and unread.
+pub(crate) fn defaults<T: OptionStruct>(init: unsafe extern "C" fn(*mut T, usize)) -> T {
+    let mut value = MaybeUninit::<T>::zeroed();
+    // SAFETY: `init` writes at most size_of::<T>() bytes into the value.
+    unsafe { init(value.as_mut_ptr(), size_of::<T>()) };
+    // SAFETY: any bytes form a valid T (see OptionStruct).
+    unsafe { value.assume_init() }
 }
 
 #[cfg(test)]
@@ -153,10 +133,10 @@ mod tests {
 
     #[test]
     fn defaults_fit_older_declarations() {
-        // SAFETY: both function types take one pointer and return nothing;
-        // `defaults` passes a buffer large enough for the library's struct.
-        let init: unsafe extern "C" fn(*mut OlderClientOptions) = unsafe {
-            std::mem::transmute::<unsafe extern "C" fn(*mut sys::gioexport_client_options), _>(
+        // SAFETY: both function types take a pointer and a size and return
+        // nothing, and the library writes only the size it is passed.
+        let init: unsafe extern "C" fn(*mut OlderClientOptions, usize) = unsafe {
+            std::mem::transmute::<unsafe extern "C" fn(*mut sys::gioexport_client_options, usize), _>(
                 sys::gioexport_client_options_init,
             )
         };
