@@ -88,7 +88,7 @@ if $quick && ! $runs_set; then
   runs=2
 fi
 case "$runs$warmups" in
-  *[!0-9]*) echo "run.sh: --runs and --warmups take whole numbers" >&2; exit 2 ;;
+  ""|*[!0-9]*) echo "run.sh: invalid --runs $runs or --warmups $warmups: expected whole numbers" >&2; exit 2 ;;
 esac
 if [ "$runs" -eq 0 ] && [ -z "$profile_dir" ]; then
   echo "run.sh: --runs 0 only makes sense with --profile" >&2
