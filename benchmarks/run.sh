@@ -87,9 +87,18 @@ done
 if $quick && ! $runs_set; then
   runs=2
 fi
-case "$runs$warmups" in
-  ""|*[!0-9]*) echo "run.sh: invalid --runs $runs or --warmups $warmups: expected whole numbers" >&2; exit 2 ;;
-esac
+for count in "$runs" "$warmups"; do
+  case "$count" in
+    ""|*[!0-9]*) echo "run.sh: invalid --runs \"$runs\" or --warmups \"$warmups\": expected whole numbers" >&2; exit 2 ;;
+  esac
+done
+IFS=, read -r -a set_list <<<"$sets"
+for name in "${set_list[@]}"; do
+  case "$name" in
+    big|small) ;;
+    *) echo "run.sh: unknown set \"$name\"; expected big or small" >&2; exit 2 ;;
+  esac
+done
 if [ "$runs" -eq 0 ] && [ -z "$profile_dir" ]; then
   echo "run.sh: --runs 0 only makes sense with --profile" >&2
   exit 2
@@ -195,13 +204,6 @@ fi
 # Profiled under callgrind, which runs gioexport about 50 times slower.
 set_files[profile]=4; set_bytes[profile]=$((16 * 1024 * 1024))
 
-IFS=, read -r -a set_list <<<"$sets"
-for name in "${set_list[@]}"; do
-  case "$name" in
-    big|small) ;;
-    *) echo "run.sh: unknown set \"$name\"; expected big or small" >&2; exit 2 ;;
-  esac
-done
 if $rss_flat; then
   set_list+=(rss-small rss-large)
 fi
