@@ -79,14 +79,22 @@ bool is_retryable_status(unsigned status) noexcept
 api_rate_limiter::clock::duration api_rate_limiter::reserve(clock::time_point now)
 {
     std::lock_guard lock(mutex_);
-    // Starts are spaced evenly, in the order reserved, so no one-second
-    // window holds more than per_second starts. The spacing is 10 percent
-    // wider than 1/per_second because a request reaches the server a little
-    // earlier or later than its reserved start, which would otherwise bunch
-    // two calls into the server's window now and then.
-    clock::time_point start = std::max({now, paused_until_, next_start_});
-    if (per_second_ > 0)
-        next_start_ = start + duration_cast<clock::duration>(duration<double>(1.1 / per_second_));
+    clock::time_point start = std::max({now, paused_until_, last_start_});
+    if (per_second_ > 0) {
+        // Up to `window` calls may start at once, and the next one waits
+        // until the oldest of them is `span` old, so no one-second window
+        // holds more than per_second starts. The span is 10 percent longer
+        // than the exact figure because a request reaches the server a little
+        // earlier or later than its reserved start.
+        const std::size_t window = std::max<std::size_t>(1, static_cast<std::size_t>(per_second_));
+        const auto span = duration_cast<clock::duration>(duration<double>(1.1 * static_cast<double>(window) / per_second_));
+        if (starts_.size() >= window)
+            start = std::max(start, starts_[starts_.size() - window] + span);
+        starts_.push_back(start);
+        while (starts_.size() > window)
+            starts_.pop_front();
+    }
+    last_start_ = start;
     return start - now;
 }
 

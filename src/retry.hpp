@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -33,8 +34,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
 bool is_retryable_status(unsigned status) noexcept;
 
 // The budget of export API calls shared by all work of one client: calls
-// start at most `per_second` times a second, evenly spaced with a 10 percent
-// margin, and a Retry-After
+// start at most `per_second` times in any second (with a 10 percent margin,
+// and up to that many at once), and a Retry-After
 // from the server pauses every call until it has passed. Zero turns the
 // budget off. Thread-safe.
 class api_rate_limiter {
@@ -53,7 +54,8 @@ public:
 private:
     std::mutex mutex_;
     double per_second_;
-    clock::time_point next_start_{};
+    std::deque<clock::time_point> starts_;  // the last `window` reserved starts
+    clock::time_point last_start_{};
     clock::time_point paused_until_{};
 };
 
