@@ -61,6 +61,21 @@ BOOST_AUTO_TEST_CASE(verified_download_without_api_headers)
     }
 }
 
+BOOST_AUTO_TEST_CASE(ipv6_literal_over_tls)
+{
+    // The certificate names IP ::1; with an IP literal no SNI is sent, the
+    // Host header carries brackets, and the links come back with [::1].
+    emulator_process emulator(true, {"--listen", "::1"});
+    BOOST_TEST_REQUIRE(emulator.base_url().find("https://[::1]:") == 0u);
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    const auto url = link_of(io, c, "page");
+    BOOST_TEST(url.find("https://[::1]:") == 0u);
+    const auto result = run(io, c.download_link(url, out.path() / "p.csv.gz"));
+    BOOST_TEST(result.state == verification::verified);
+}
+
 BOOST_AUTO_TEST_CASE(chunk_over_64_mib_streams)
 {
     // Beast's default body limit is 8 MB; chunks can exceed 64 MiB.

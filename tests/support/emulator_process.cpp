@@ -112,7 +112,11 @@ emulator_process::emulator_process(bool tls, std::vector<std::string> extra_args
             base_url_ = out.substr(at + marker.size(), end - at - marker.size());
             const auto colon = base_url_.rfind(':');
             port_ = static_cast<unsigned short>(std::stoi(base_url_.substr(colon + 1)));
-            host_ = "127.0.0.1";
+            // "scheme://host:port" or "scheme://[v6]:port"; control requests
+            // go to the same address.
+            host_ = base_url_.substr(base_url_.find("//") + 2, colon - base_url_.find("//") - 2);
+            if (!host_.empty() && host_.front() == '[')
+                host_ = host_.substr(1, host_.size() - 2);
             return;
         }
         int status = 0;
@@ -154,7 +158,8 @@ boost::json::value emulator_process::control(const std::string& method, const st
     const auto endpoints = resolver.resolve(host_, std::to_string(port_));
 
     http::request<http::string_body> request{http::string_to_verb(method), path, 11};
-    request.set(http::field::host, host_ + ":" + std::to_string(port_));
+    const std::string host_header = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
+    request.set(http::field::host, host_header + ":" + std::to_string(port_));
     request.set(http::field::content_type, "application/json");
     request.body() = body;
     request.prepare_payload();
