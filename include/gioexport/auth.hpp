@@ -17,9 +17,9 @@ struct credentials {
 };
 
 // Throws errc::invalid_argument if a value is empty where the request needs
-// it, or holds a character that would change the meaning of the signed form
-// string ('&', '=', control characters, spaces). Needs a secret only when no
-// token is given.
+// it, or if project or ai contains anything but letters, digits and - _ . ~
+// (characters such as '&', '=' or '/' would change the signed form string or
+// the request path). Needs a project and a secret only when no token is given.
 void validate_credentials(const credentials& creds);
 
 // The message that is signed: "POST\n/auth/token\nproject=P&ai=A&tm=TM", with

@@ -1,4 +1,4 @@
-// The answer of the two insights endpoints and its parser. No I/O here.
+// The response of the two insights endpoints and its parser. No I/O here.
 #pragma once
 
 #include <gioexport/types.hpp>
@@ -22,7 +22,7 @@ struct type_links {
     std::vector<std::string> urls;
 };
 
-// A parsed insights answer.
+// A parsed insights response.
 struct links_response {
     export_status status = export_status::unknown;
     std::string status_text;          // as sent, also for unknown values
