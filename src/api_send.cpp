@@ -15,9 +15,7 @@ using namespace std::chrono;
 
 std::string header_or_empty(const detail::header_parser& parser, std::string_view name)
 {
-    const auto& fields = parser.get();
-    const auto it = fields.find(name);
-    return it == fields.end() ? std::string() : std::string(it->value());
+    return std::string(detail::header_value(parser, name).value_or(std::string_view()));
 }
 
 bool is_retryable_transport(errc code) noexcept

@@ -49,8 +49,8 @@ private:
 
     // Sends one export API request within the shared call budget, retrying
     // connection errors, timeouts, 5xx and 429 with backoff and Retry-After.
-    // Returns the last reply when its status is not one to retry; throws
-    // errc::server_busy or errc::rate_limited when the attempts run out and
+    // Returns the last reply when its status is not one to retry. Throws
+    // errc::server_busy or errc::rate_limited when the attempts run out, and
     // errc::rate_limited when Retry-After exceeds the configured maximum.
     // One request and its whole reply, without retries.
     boost::asio::awaitable<api_reply> exchange_once(const detail::http_target& target,

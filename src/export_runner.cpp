@@ -119,10 +119,10 @@ struct shared_progress {
 };
 
 // The export's current listing and when it was taken. Links are leases that
-// end `expire` minutes after the listing; a download about to start on an
+// end `expire` minutes after the listing. A download about to start on an
 // ended lease, or whose link expired, gets its link from a new listing. Only
-// one listing runs at a time, and downloads that asked for a refresh while
-// it ran take its result instead of listing again.
+// one listing runs at a time, so downloads that request a refresh while one
+// runs take its result instead of listing again.
 class shared_listing {
 public:
     shared_listing(const asio::any_io_executor& executor, links_response listing, const export_request& request)

@@ -83,7 +83,7 @@ api_rate_limiter::clock::duration api_rate_limiter::reserve(clock::time_point no
     if (per_second_ > 0) {
         // Up to `window` calls may start at once, and the next one waits
         // until the oldest of them is `span` old, so no one-second window
-        // holds more than per_second starts. The span is 10 percent longer
+        // contains more than per_second starts. The span is 10 percent longer
         // than the exact figure because a request reaches the server a little
         // earlier or later than its reserved start.
         const std::size_t window = std::max<std::size_t>(1, static_cast<std::size_t>(per_second_));

@@ -26,7 +26,7 @@ std::string_view to_string(verification v) noexcept;
 using progress_callback = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 struct download_options {
-    // Fail with errc::md5_missing when the answer carries no MD5 header.
+    // Fail with errc::md5_missing when the response carries no MD5 header.
     bool require_md5 = false;
     // Size of the one buffer a transfer reads into, hashes and writes from.
     std::size_t buffer_size = 256 * 1024;

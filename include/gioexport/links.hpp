@@ -45,7 +45,7 @@ struct response_limits {
     std::size_t max_link_length = 8192;
 };
 
-// Which endpoint produced the body: the all-types endpoint answers an object
+// Which endpoint produced the body: the all-types endpoint returns an object
 // of arrays in downloadLinks, the one-type endpoint a plain array.
 enum class links_shape { all_types, one_type };
 

@@ -52,15 +52,6 @@ http::request<http::string_body> make_get_request(std::uint64_t offset)
     return request;
 }
 
-std::optional<std::string_view> header_value(const header_parser& parser, std::string_view name)
-{
-    const auto& fields = parser.get();
-    const auto it = fields.find(name);  // Beast compares field names case-insensitively
-    if (it == fields.end())
-        return std::nullopt;
-    return std::string_view(it->value().data(), it->value().size());
-}
-
 // Parses "bytes FIRST-LAST/TOTAL" of a 206 response.
 struct content_range {
     std::uint64_t first = 0, last = 0, total = 0;
@@ -239,7 +230,7 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const std::str
     if (hooks.on_attempt)
         hooks.on_attempt(offset);
 
-    // A resumed request starts one byte early: the answer then always has a
+    // A resumed request starts one byte early: the response then always has a
     // body and an MD5 header, even when the .part file is already complete
     // (a crash between the last write and the rename), and the repeated
     // byte checks that the object is still the same.

@@ -34,8 +34,8 @@ struct fetch_settings {
 // A .part file left by an earlier attempt or run is resumed with a Range
 // request and its MD5 rebuilt from the bytes on disk. Connection errors,
 // timeouts, bodies cut short, 5xx and 429 are retried with backoff, resuming
-// where the bytes stopped; an MD5 mismatch is retried once from the start;
-// an expired link is replaced once through `hooks.refresh`, when one is given.
+// where the bytes stopped. An MD5 mismatch is retried once from the start.
+// An expired link is replaced once through `hooks.refresh`, when one is given.
 asio::awaitable<file_result> fetch_file(http_context& context, const fetch_settings& settings,
                                         std::string url, std::filesystem::path target,
                                         download_options options, fetch_hooks hooks = {});

@@ -1,4 +1,4 @@
-// Decisions about a download answer that need no I/O: what a status means,
+// Decisions about a download response that need no I/O: what a status means,
 // whether a 403 is an expired link, and whether the bytes verify.
 #pragma once
 

@@ -10,7 +10,7 @@
 namespace gioexport::detail {
 
 // Throws the gioexport::error that matches a transport failure: timeout,
-// cancelled, truncated, tls_failed or connect_failed. `context` says what was
+// cancelled, truncated, tls_failed or connect_failed. `context` describes what was
 // being done, e.g. "connecting to host:443".
 [[noreturn]] void throw_transport_error(const boost::system::error_code& ec,
                                         const std::string& context);

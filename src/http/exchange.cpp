@@ -97,6 +97,15 @@ asio::awaitable<std::string> read_string_body(http_context& context, open_respon
     co_return body;
 }
 
+std::optional<std::string_view> header_value(const header_parser& parser, std::string_view name)
+{
+    const auto& fields = parser.get();
+    const auto it = fields.find(name);  // Beast compares field names case-insensitively
+    if (it == fields.end())
+        return std::nullopt;
+    return std::string_view(it->value().data(), it->value().size());
+}
+
 void release_connection(http_context& context, open_response& response)
 {
     if (response.conn && response.parser && response.parser->is_done() && response.parser->keep_alive())

@@ -8,13 +8,15 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 
 namespace gioexport::detail {
 
 namespace http = beast::http;
 
-// What every request of one client shares.
+// State shared by every request of one client.
 struct http_context {
     connection_pool pool;
     std::shared_ptr<asio::ssl::context> tls;
@@ -37,9 +39,9 @@ struct open_response {
 inline constexpr std::uint32_t max_header_bytes = 64 * 1024;
 
 // Sends `request` to `target` and reads the response header. Takes an idle
-// pooled connection when there is one; if the server had closed it and no
+// pooled connection when there is one. If the server had closed it and no
 // byte of a response arrived, the request is sent once more on a new
-// connection, which is safe because nothing was processed.
+// connection. That is safe because the server processed nothing.
 asio::awaitable<open_response> send_request(http_context& context, const http_target& target,
                                             http::request<http::string_body>& request);
 
@@ -48,6 +50,10 @@ asio::awaitable<open_response> send_request(http_context& context, const http_ta
 // into the pool when the server keeps it open.
 asio::awaitable<std::string> read_string_body(http_context& context, open_response& response,
                                               std::size_t limit);
+
+// Returns the value of a response header field, looked up without regard to
+// case as HTTP requires, or nothing when the field is absent.
+std::optional<std::string_view> header_value(const header_parser& parser, std::string_view name);
 
 // Returns the connection to the pool when the response was read completely
 // and the server keeps the connection open; closes it otherwise.

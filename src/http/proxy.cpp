@@ -143,7 +143,7 @@ boost::asio::awaitable<void> open_tunnel(boost::beast::tcp_stream& stream, const
                     "the proxy " + proxy.address.host_header + " requires authentication (HTTP 407); put the user "
                     "and password in the proxy URL", 407);
     if (status < 200 || status > 299)
-        throw error(errc::connect_failed, "the proxy " + proxy.address.host_header + " refused CONNECT to " +
+        throw error(errc::connect_failed, "the proxy " + proxy.address.host_header + " rejected CONNECT to " +
                                               authority + " (HTTP " + std::to_string(status) + ")",
                     static_cast<int>(status));
     if (buffer.size() > 0)

@@ -1,4 +1,4 @@
-// Where an HTTP request goes: scheme, host, port and request target.
+// The destination of an HTTP request: scheme, host, port and request target.
 #pragma once
 
 #include <cstdint>

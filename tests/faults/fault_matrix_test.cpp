@@ -259,8 +259,8 @@ BOOST_AUTO_TEST_CASE(resume_uses_range)
 BOOST_AUTO_TEST_CASE(redirect_drops_api_headers)
 {
     emulator_process emulator(true, emulator_args);
-    // The first request of each file goes to the second host; the rule of a
-    // file is used up by then, so the second host serves it.
+    // The first request of each file is redirected to the second host. Each
+    // rule applies once, so the second host then serves the file.
     std::string rules;
     for (const char* type : {"visit", "page", "action"})
         for (int position = 0; position < 2; ++position)

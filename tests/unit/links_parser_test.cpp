@@ -1,4 +1,4 @@
-// Parsing of the insights and token answers.
+// Parsing of the insights and token responses.
 #include <gioexport/error.hpp>
 #include <gioexport/links.hpp>
 

@@ -1,4 +1,4 @@
-// Decisions on download answers: status classes, 403 bodies, MD5 headers.
+// Decisions on download responses: status classes, 403 bodies, MD5 headers.
 #include "download/response_check.hpp"
 
 #include <gioexport/error.hpp>

@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(budget_spaces_calls)
     std::vector<steady_clock::time_point> starts;
     for (int i = 0; i < 20; ++i)
         starts.push_back(t0 + limiter.reserve(t0));
-    // No one-second window holds more than two starts.
+    // No one-second window contains more than two starts.
     for (std::size_t i = 2; i < starts.size(); ++i)
         BOOST_TEST(duration_cast<milliseconds>(starts[i] - starts[i - 2]).count() >= 1000);
     BOOST_TEST(duration_cast<milliseconds>(starts.back() - starts.front()).count() >= 9500);
