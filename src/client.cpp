@@ -81,11 +81,12 @@ client_impl::client_impl(boost::asio::any_io_executor executor_, client_options 
     token_ = options.creds.token;
 }
 
-detail::fetch_settings client_impl::fetch_settings() const
+detail::fetch_settings client_impl::fetch_settings()
 {
     detail::fetch_settings settings;
     settings.retry = options.retry;
     settings.log = [this](log_level level, const std::string& line) { log(level, line); };
+    settings.files = &files;
     return settings;
 }
 

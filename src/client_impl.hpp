@@ -29,11 +29,15 @@ public:
     void log(log_level level, const std::string& line) const;
 
     // Retry settings and the log sink for downloads of this client.
-    detail::fetch_settings fetch_settings() const;
+    detail::fetch_settings fetch_settings();
 
     boost::asio::any_io_executor executor;
     client_options options;
     detail::http_context http;
+    // fsync and rename at the end of each download. Four threads let the
+    // syncs of several finished files overlap, which the file system turns
+    // into fewer journal commits.
+    detail::file_pool files{4};
 
 private:
     // Sends one authenticated GET to the export API and returns the body of a

@@ -3,6 +3,7 @@
 #include "client_impl.hpp"
 
 #include "detail/md5.hpp"
+#include "detail/semaphore.hpp"
 #include "detail/sleep.hpp"
 #include "download/fetch_file.hpp"
 #include "download/part_file.hpp"
@@ -14,7 +15,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -158,11 +158,7 @@ public:
     // file's link from it.
     asio::awaitable<std::string> refresh(client_impl& impl, const job& item, std::uint64_t seen)
     {
-        co_await lock_.async_send(boost::system::error_code{}, asio::use_awaitable);
-        struct unlock_on_exit {
-            asio::experimental::concurrent_channel<void(boost::system::error_code)>& lock;
-            ~unlock_on_exit() { lock.try_receive([](boost::system::error_code) {}); }
-        } unlock{lock_};
+        const auto held = co_await lock_.acquire("the export's new listing");
 
         bool stale = false;
         {
@@ -212,7 +208,7 @@ public:
     }
 
 private:
-    asio::experimental::concurrent_channel<void(boost::system::error_code)> lock_;
+    detail::async_semaphore lock_;
     const export_request& request_;
     mutable std::mutex mutex_;
     links_response listing_;
@@ -232,6 +228,9 @@ struct worker_context {
     shared_progress& progress;
     detail::export_journal& journal;
     shared_listing& listing;
+    // `concurrency` transfers at a time; the workers beyond that many sync
+    // and rename finished files meanwhile.
+    detail::async_semaphore& transfers;
     std::atomic<std::size_t> next{0};
 };
 
@@ -301,6 +300,8 @@ asio::awaitable<void> run_worker(worker_context& context)
                 context.journal.record_verified(item.type.name(), item.position,
                                                 detail::journal_entry{done.bytes, done.md5, done.state});
             };
+            hooks.folder_synced_later = true;  // once per folder, before the manifest
+            hooks.transfer_slots = &context.transfers;
             outcome.result = co_await detail::fetch_file(impl.http, impl.fetch_settings(), url,
                                                          context.export_dir / item.relative_path, file_options,
                                                          std::move(hooks));
@@ -418,8 +419,12 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     shared_progress progress;
     progress.totals.files_total = jobs.size();
     progress.callback = request.on_progress;
-    worker_context context{*this, jobs, result.files, result.export_dir, request.download, progress, journal, shared};
-    const std::size_t workers = std::min(request.concurrency, jobs.size());
+    detail::async_semaphore transfers(executor, request.concurrency);
+    worker_context context{*this,   jobs,    result.files, result.export_dir, request.download,
+                           progress, journal, shared,       transfers};
+    // Twice as many workers as transfers: a worker whose file is being synced
+    // and renamed holds no transfer slot, so another worker's transfer runs.
+    const std::size_t workers = std::min(2 * request.concurrency, jobs.size());
     using worker_op = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<void>>(), asio::deferred));
     std::vector<worker_op> ops;
     ops.reserve(workers);
@@ -433,7 +438,16 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
                 std::rethrow_exception(ex);
     }
 
-    // 4. The manifest comes last, so its presence means the run ended.
+    // 4. The renames and the journal reach the disk before the manifest, so
+    // a manifest on disk means every file it lists is there.
+    co_await files.run([&] {
+        journal.sync();
+        for (const type_links& type : shared.current().links)
+            if (std::filesystem::is_directory(result.export_dir / type.type.name()))
+                detail::sync_folder(result.export_dir / type.type.name());
+    });
+
+    // 5. The manifest comes last, so its presence means the run ended.
     result.listing = shared.current();
     result.manifest_path = result.export_dir / "manifest.json";
     detail::write_file_atomically(result.manifest_path, detail::manifest_json(result, ai));

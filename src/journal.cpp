@@ -113,6 +113,10 @@ void export_journal::append(const std::string& line)
         bytes += n;
         left -= static_cast<std::size_t>(n);
     }
+}
+
+void export_journal::sync()
+{
     if (::fdatasync(fd_) != 0)
         throw_io(errno, "syncing journal", path_);
 }

@@ -1,7 +1,13 @@
-// The journal of an export folder: one line per event, appended and synced,
-// so a run that is killed at any moment leaves a journal the next run can
-// read. A torn last line (no newline, or fields that do not parse) is
-// ignored.
+// The journal of an export folder: one line per event, appended with one
+// write() each, so a run that is killed at any moment leaves a journal the
+// next run can read. A torn last line (no newline, or fields that do not
+// parse) is ignored.
+//
+// Appends are not synced one by one: a killed process loses nothing that
+// write() returned, and the runner syncs the journal once before the
+// manifest. A file's bytes are synced before its `verified` record is
+// written, so a record never claims bytes that are not on disk. After a power
+// loss a missing record only means the file is downloaded again.
 //
 // Lines:
 //   listed <dataType> <linkCount>
@@ -47,6 +53,9 @@ public:
     // Called after the bytes are synced and before the rename, so a file
     // under its final name always has a record.
     void record_verified(const std::string& type, std::size_t position, const journal_entry& entry);
+
+    // Flushes every record appended so far to stable storage.
+    void sync();
 
 private:
     void append(const std::string& line);

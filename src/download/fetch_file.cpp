@@ -218,10 +218,13 @@ asio::awaitable<open_response> open_object(http_context& context, const std::str
 
 // One attempt: resume the .part file when asked and possible, then stream,
 // check the length and the MD5, and commit.
-asio::awaitable<file_result> fetch_attempt(http_context& context, const std::string& url,
+asio::awaitable<file_result> fetch_attempt(http_context& context, file_pool& files, const std::string& url,
                                            const std::filesystem::path& target, const download_options& options,
                                            bool resume, const std::string& file_name, const fetch_hooks& hooks)
 {
+    std::optional<async_semaphore::holder> slot;
+    if (hooks.transfer_slots != nullptr)
+        slot.emplace(co_await hooks.transfer_slots->acquire("a transfer slot for " + file_name));
     part_file part(target, resume ? part_file::open_mode::resume : part_file::open_mode::truncate);
     md5_hasher md5;
     part.read_existing(std::max<std::size_t>(options.buffer_size, 16 * 1024),
@@ -278,6 +281,8 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const std::str
     } catch (const error& e) {
         throw error(e.code(), file_name + ": " + e.what(), e.http_status());
     }
+    if (slot)
+        slot->release();
 
     if (expected_size && part.size() != *expected_size)
         throw error(errc::truncated, file_name + ": received " + std::to_string(part.size()) + " of " +
@@ -295,11 +300,13 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const std::str
         part.discard();  // wrong or unprovable bytes are never resumed
         throw;
     }
-    part.sync();
     file_result result{target, part.size(), actual, state};
-    if (hooks.before_rename)
-        hooks.before_rename(result);
-    part.rename_into_place();
+    co_await files.run([&] {
+        part.sync();
+        if (hooks.before_rename)
+            hooks.before_rename(result);
+        part.rename_into_place(!hooks.folder_synced_later);
+    });
     co_return result;
 }
 
@@ -334,7 +341,7 @@ asio::awaitable<file_result> fetch_file(http_context& context, const fetch_setti
         errc code = errc::ok;
         bool refresh_link = false;
         try {
-            co_return co_await with_deadline(fetch_attempt(context, url, target, options, resume, file_name, hooks),
+            co_return co_await with_deadline(fetch_attempt(context, *settings.files, url, target, options, resume, file_name, hooks),
                                              context.timeouts.request, "downloading " + file_name);
         } catch (const retry_later_error& e) {
             code = e.code();

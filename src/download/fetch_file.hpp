@@ -1,6 +1,8 @@
 // Streaming one link into a verified file, with retries and resume.
 #pragma once
 
+#include "detail/file_pool.hpp"
+#include "detail/semaphore.hpp"
 #include "http/exchange.hpp"
 
 #include <gioexport/download.hpp>
@@ -20,13 +22,24 @@ struct fetch_hooks {
     link_refresher refresh;
     // Called with the resume offset before each attempt sends its request.
     std::function<void(std::uint64_t offset)> on_attempt;
-    // Called once the bytes verified and are synced, before the rename.
+    // Called once the bytes verified and are synced, before the rename. It
+    // runs on a thread of `fetch_settings::files`.
     std::function<void(const file_result&)> before_rename;
+    // The caller syncs the target's folder itself once it has renamed many
+    // files into it; otherwise each rename is followed by a folder sync.
+    bool folder_synced_later = false;
+    // When set, each attempt holds one of these slots from opening the
+    // .part file until the body is read, but not while it checks, syncs and
+    // renames the file or waits to retry, so a new transfer can start then.
+    async_semaphore* transfer_slots = nullptr;
 };
 
 struct fetch_settings {
     retry_options retry;
     std::function<void(log_level, const std::string&)> log;
+    // Runs the fsync and rename at the end of each file, so the I/O threads
+    // keep reading other files meanwhile. Must not be null.
+    file_pool* files = nullptr;
 };
 
 // Downloads `url` to `target` through `target.part`. See client::download_link.

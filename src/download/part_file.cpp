@@ -20,18 +20,6 @@ namespace {
                           " (errno " + std::to_string(err) + ")");
 }
 
-void sync_folder(const std::filesystem::path& folder)
-{
-    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        throw_errno(errno, "opening folder", folder);
-    const int rc = ::fsync(fd);
-    const int err = errno;
-    ::close(fd);
-    if (rc != 0 && err != EINVAL)
-        throw_errno(err, "syncing folder", folder);
-}
-
 void create_parent(const std::filesystem::path& path)
 {
     std::error_code ec;
@@ -57,6 +45,18 @@ void write_all(int fd, const void* data, std::size_t size, const std::filesystem
 }
 
 }  // namespace
+
+void sync_folder(const std::filesystem::path& folder)
+{
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw_errno(errno, "opening folder", folder);
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL)
+        throw_errno(err, "syncing folder", folder);
+}
 
 std::filesystem::path part_file::part_path_for(const std::filesystem::path& final_path)
 {
@@ -131,7 +131,7 @@ void part_file::sync()
         throw_errno(errno, "syncing", part_path_);
 }
 
-void part_file::rename_into_place()
+void part_file::rename_into_place(bool sync_folder_after)
 {
     const int rc = ::close(fd_);
     fd_ = -1;
@@ -139,7 +139,8 @@ void part_file::rename_into_place()
         throw_errno(errno, "closing", part_path_);
     if (::rename(part_path_.c_str(), final_path_.c_str()) != 0)
         throw_errno(errno, "renaming to final name", final_path_);
-    sync_folder(final_path_.parent_path());
+    if (sync_folder_after)
+        sync_folder(final_path_.parent_path());
 }
 
 void part_file::discard() noexcept

@@ -35,8 +35,11 @@ public:
     void commit();
 
     // The two halves of commit(), for callers that record the file between.
+    // With `sync_folder` false the caller syncs the folder later, once for
+    // many files. Until then a crash may undo the rename. It never leaves a
+    // final name on bytes that are not on disk.
     void sync();
-    void rename_into_place();
+    void rename_into_place(bool sync_folder = true);
 
     // Closes and removes the .part file.
     void discard() noexcept;
@@ -77,6 +80,10 @@ void part_file::read_existing(std::size_t buffer_size, Consume&& consume) const
         offset += got;
     }
 }
+
+// Flushes a folder's entries (new names, renames) to stable storage.
+// Throws errc::io_error.
+void sync_folder(const std::filesystem::path& folder);
 
 // Writes `content` to `path` atomically: a temporary file in the same folder,
 // fsync, rename, folder fsync.
