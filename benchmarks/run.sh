@@ -40,6 +40,9 @@ Usage: benchmarks/run.sh [options]
                    proposed change to the core
   --no-build       use the binaries in the build folder as they are
   --keep DIR       copy the raw samples and logs to DIR before cleaning up
+  --serve SET      set up nginx and the emulator for SET (big or small),
+                   print the gioexport and curl commands that download it,
+                   and keep serving until interrupted; for profiling by hand
   --help           print this help
 EOF
 }
@@ -55,6 +58,7 @@ profile_dir=""
 keep_dir=""
 runs_set=false
 build=true
+serve_set=""
 declare -A compare_bins
 compare_tools=()
 while [ $# -gt 0 ]; do
@@ -68,6 +72,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir="$2"; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
+    --serve) serve_set="$2"; sets="$2"; shift ;;
     --no-build) build=false ;;
     --compare)
       label=${2%%=*}
@@ -484,6 +489,22 @@ record_failure() {
   log "  $name $tool $pass $index: FAILED: ${failed[$name/$tool]}"
   rm -rf "$out"
 }
+
+# --- Serving only. ----------------------------------------------------------
+
+if [ -n "$serve_set" ]; then
+  start_emulator "$serve_set"
+  GIOEXPORT_SECRET=demo-secret "$gioexport_bin" links --json --show-links --expire 10080 \
+    "${gioexport_args[@]}" >"$work/links-$serve_set.json"
+  python3 "$helper" inputs --links "$work/links-$serve_set.json" --sums "$data/$serve_set.md5" \
+    --out-dir "$out" --work "$work"
+  log "serving set $serve_set; the output folder is $out, emptied by neither command"
+  for tool in gioexport-c8 curl+md5sum; do
+    printf '%s\n' "$(tool_command "$tool")"
+  done
+  log "press Ctrl-C (or send SIGTERM to $$) to stop"
+  while :; do sleep 3600 & wait $!; done
+fi
 
 # --- Runs. ------------------------------------------------------------------
 
