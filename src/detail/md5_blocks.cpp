@@ -160,8 +160,8 @@ template <class Vec, std::size_t Width, class Loader>
 }
 
 // The loaders transpose because gathers were slower. Loading each word with
-// two vpgatherqd, the 16-lane kernel ran at 5.3 GB/s against 7.0 GB/s
-// transposed, and the 8-lane AVX2 kernel at 2.4 against 2.6 GB/s. These are
+// two vpgatherqd, the 16-lane kernel ran at 5.3 GiB/s against 7.0 GiB/s
+// transposed, and the 8-lane AVX2 kernel at 2.4 against 2.6 GiB/s. These are
 // md5_blocks_bench numbers, 64 KiB a lane, on a 2-core AMD EPYC VM with
 // AVX-512.
 
