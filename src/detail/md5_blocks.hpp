@@ -46,6 +46,11 @@ std::size_t md5_lane_count() noexcept;
 // i < lanes. Requires 1 <= lanes <= md5_lane_count(). The pointers need no
 // alignment and may point into the same buffer. With lanes == 1, or without
 // SIMD, this calls md5_blocks for each lane.
+//
+// NOTE: a SIMD call takes as long for 2 lanes as for all of them. On the
+// AMD EPYC (Zen 5) it was measured on, 2 lanes with AVX2 ran at 700 MB/s,
+// below two md5_blocks calls at 890 MB/s. From 4 lanes with AVX2, and from
+// 2 lanes with AVX-512F, the kernels were faster (benchmarks/RESULTS.md).
 void md5_blocks_lanes(md5_words* states, const unsigned char* const* data, std::size_t lanes,
                       std::size_t blocks) noexcept;
 
