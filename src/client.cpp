@@ -87,6 +87,8 @@ detail::fetch_settings client_impl::fetch_settings()
     settings.retry = options.retry;
     settings.log = [this](log_level level, const std::string& line) { log(level, line); };
     settings.files = &files;
+    settings.hashing = hashing.get();
+    settings.buffers = &buffers;
     return settings;
 }
 

@@ -1,7 +1,7 @@
 #include "download/fetch_file.hpp"
 
 #include "detail/deadline.hpp"
-#include "detail/md5.hpp"
+#include "detail/md5_engine.hpp"
 #include "detail/sleep.hpp"
 #include "download/part_file.hpp"
 #include "download/response_check.hpp"
@@ -14,6 +14,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -98,46 +99,58 @@ http_target next_hop(const http_target& current, const std::string& current_url,
     return next;
 }
 
-// Reads the body into `part` and the hasher through one fixed buffer.
+// Reads the body into `part` and the hasher. Each buffer is filled by as many
+// reads as it takes, then handed to the hasher and written to the file in
+// one call, while the hasher works and the next buffer fills.
 asio::awaitable<void> stream_body(http_context& context, open_response& response, part_file& part,
-                                  md5_hasher& md5, const download_options& options, std::uint64_t total,
+                                  md5_stream& md5, const download_options& options, std::uint64_t total,
                                   std::optional<char> overlap, bool& ended_by_close)
 {
     http::response_parser<http::buffer_body> parser(std::move(*response.parser));
     parser.body_limit(boost::none);
-    std::vector<char> buffer(std::max<std::size_t>(options.buffer_size, 16 * 1024));
     // Beast reads at most the free capacity of the connection's buffer per
     // call, which stays at 512 bytes unless reserved: without this, a 64 MiB
-    // body took 130,000 reads and as many 512-byte writes.
+    // body took 130,000 reads.
     response.conn->buffer().reserve(64 * 1024);
 
+    const std::size_t capacity = md5.buffer_size();
+    char* buffer = co_await md5.next_buffer();
+    std::size_t filled = 0;  // bytes in `buffer`
+    std::size_t skip = 0;    // leading bytes of `buffer` that are not new (the overlap byte)
+
     while (!parser.is_done()) {
-        parser.get().body().data = buffer.data();
-        parser.get().body().size = buffer.size();
+        parser.get().body().data = buffer + filled;
+        parser.get().body().size = capacity - filled;
         set_deadline(response.conn->tcp(), context.timeouts.idle);
         auto [ec, n] = co_await response.conn->visit([&](auto& stream) {
             return http::async_read_some(stream, response.conn->buffer(), parser, nothrow);
         });
         if (ec == http::error::need_buffer)
             ec = {};
-        std::size_t got = buffer.size() - parser.get().body().size;
-        const char* data = buffer.data();
+        const std::size_t got = capacity - filled - parser.get().body().size;
         if (got > 0 && overlap) {
             // The first byte repeats the last byte already on disk; a
             // different value means the object is not the one we resumed.
-            if (data[0] != *overlap) {
+            if (buffer[filled] != *overlap) {
                 part.restart();  // the next attempt starts over
                 throw error(errc::truncated, "the resumed bytes do not continue the partial file");
             }
             overlap.reset();
-            ++data;
-            --got;
+            skip = filled + 1;
         }
-        if (got > 0) {
-            md5.update(data, got);
-            part.write(data, got);
-            if (options.on_progress)
-                options.on_progress(part.size(), total);
+        filled += got;
+        if (got > 0 && options.on_progress)
+            options.on_progress(part.size() + (filled - skip), total);
+
+        const bool full = filled == capacity;
+        if (full || parser.is_done() || ec) {
+            // Bytes received before an error are kept, so a retry resumes
+            // after them.
+            md5.submit(buffer + skip, filled - skip);
+            part.write(buffer + skip, filled - skip);
+            filled = skip = 0;
+            if (full && !parser.is_done() && !ec)
+                buffer = co_await md5.next_buffer();
         }
         if (!ec)
             continue;
@@ -218,17 +231,25 @@ asio::awaitable<open_response> open_object(http_context& context, const std::str
 
 // One attempt: resume the .part file when asked and possible, then stream,
 // check the length and the MD5, and commit.
-asio::awaitable<file_result> fetch_attempt(http_context& context, file_pool& files, const std::string& url,
-                                           const std::filesystem::path& target, const download_options& options,
-                                           bool resume, const std::string& file_name, const fetch_hooks& hooks)
+asio::awaitable<file_result> fetch_attempt(http_context& context, const fetch_settings& settings,
+                                           const std::string& url, const std::filesystem::path& target,
+                                           const download_options& options, bool resume,
+                                           const std::string& file_name, const fetch_hooks& hooks)
 {
     std::optional<async_semaphore::holder> slot;
     if (hooks.transfer_slots != nullptr)
         slot.emplace(co_await hooks.transfer_slots->acquire("a transfer slot for " + file_name));
     part_file part(target, resume ? part_file::open_mode::resume : part_file::open_mode::truncate);
-    md5_hasher md5;
-    part.read_existing(std::max<std::size_t>(options.buffer_size, 16 * 1024),
-                       [&](const char* data, std::size_t size) { md5.update(data, size); });
+
+    // The client's buffers serve transfers of the default size; another size
+    // gets buffers of its own.
+    const std::size_t buffer_size = std::max<std::size_t>(options.buffer_size, 16 * 1024);
+    std::optional<buffer_pool> own_buffers;
+    buffer_pool* buffers = settings.buffers;
+    if (buffers == nullptr || buffers->buffer_size() != buffer_size)
+        buffers = &own_buffers.emplace(buffer_size, 0);
+    md5_stream md5(settings.hashing, *buffers, co_await asio::this_coro::executor);
+    part.read_existing(buffer_size, [&](const char* data, std::size_t size) { md5.update_now(data, size); });
     std::uint64_t offset = part.size();
     if (hooks.on_attempt)
         hooks.on_attempt(offset);
@@ -292,7 +313,7 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, file_pool& fil
                                          ": the body had no length and ended with the connection, and no MD5 "
                                          "header was sent to prove it complete");
 
-    const std::string actual = md5.finish();
+    const std::string actual = co_await md5.finish();
     verification state{};
     try {
         state = check_md5(expected_md5, actual, options.require_md5, file_name);
@@ -301,7 +322,7 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, file_pool& fil
         throw;
     }
     file_result result{target, part.size(), actual, state};
-    co_await files.run([&] {
+    co_await settings.files->run([&] {
         part.sync();
         if (hooks.before_rename)
             hooks.before_rename(result);
@@ -341,7 +362,7 @@ asio::awaitable<file_result> fetch_file(http_context& context, const fetch_setti
         errc code = errc::ok;
         bool refresh_link = false;
         try {
-            co_return co_await with_deadline(fetch_attempt(context, *settings.files, url, target, options, resume, file_name, hooks),
+            co_return co_await with_deadline(fetch_attempt(context, settings, url, target, options, resume, file_name, hooks),
                                              context.timeouts.request, "downloading " + file_name);
         } catch (const retry_later_error& e) {
             code = e.code();

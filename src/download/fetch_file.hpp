@@ -1,7 +1,9 @@
 // Streaming one link into a verified file, with retries and resume.
 #pragma once
 
+#include "detail/buffer_pool.hpp"
 #include "detail/file_pool.hpp"
+#include "detail/md5_engine.hpp"
 #include "detail/semaphore.hpp"
 #include "http/exchange.hpp"
 
@@ -40,6 +42,11 @@ struct fetch_settings {
     // Runs the fsync and rename at the end of each file, so the I/O threads
     // keep reading other files meanwhile. Must not be null.
     file_pool* files = nullptr;
+    // Hashes the chunks of concurrent transfers together; when null, each
+    // transfer hashes on its own thread.
+    md5_engine* hashing = nullptr;
+    // Transfer buffers to reuse; when null, each transfer allocates its own.
+    buffer_pool* buffers = nullptr;
 };
 
 // Downloads `url` to `target` through `target.part`. See client::download_link.
