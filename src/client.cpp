@@ -75,6 +75,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor_, client_options 
     while (!base_path_.empty() && base_path_.back() == '/')
         base_path_.pop_back();
     http.tls = detail::make_tls_context(options.tls);
+    http.sessions.enable(http.tls->native_handle());
     http.verify_peer = options.tls.verify_peer;
     http.timeouts = options.timeouts;
     http.proxies = detail::proxy_config(options.proxy);

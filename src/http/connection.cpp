@@ -56,6 +56,7 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const tls_options& tls)
 
 asio::awaitable<std::unique_ptr<connection>> open_connection(const http_target& target,
                                                              asio::ssl::context& tls,
+                                                             tls_session_cache& sessions,
                                                              bool verify_peer,
                                                              const timeout_options& timeouts,
                                                              const proxy_config& proxies)
@@ -93,6 +94,7 @@ asio::awaitable<std::unique_ptr<connection>> open_connection(const http_target& 
         throw error(errc::tls_failed, "cannot set SNI for " + target.host);
     if (verify_peer)
         stream.set_verify_callback(asio::ssl::host_name_verification(target.host));
+    sessions.prepare(stream.native_handle(), target.host + ":" + std::to_string(target.port));
 
     set_deadline(stream.next_layer(), timeouts.tls_handshake);
     auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, nothrow);

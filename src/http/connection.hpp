@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/proxy.hpp"
+#include "http/tls_sessions.hpp"
 #include "http/url.hpp"
 
 #include <gioexport/options.hpp>
@@ -66,9 +67,11 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const tls_options& tls);
 // Resolves, connects (through a CONNECT tunnel when `proxies` names a proxy
 // for the target, which then resolves the target itself) and, for https,
 // performs the TLS handshake with SNI and host-name (or IP) verification,
-// each step under its own deadline.
+// each step under its own deadline. The handshake resumes a session from
+// `sessions` when it has one for the host and port.
 asio::awaitable<std::unique_ptr<connection>> open_connection(const http_target& target,
                                                              asio::ssl::context& tls,
+                                                             tls_session_cache& sessions,
                                                              bool verify_peer,
                                                              const timeout_options& timeouts,
                                                              const proxy_config& proxies);

@@ -66,7 +66,8 @@ asio::awaitable<open_response> send_request(http_context& context, const http_ta
     }
 
     response.conn =
-        co_await open_connection(target, *context.tls, context.verify_peer, context.timeouts, context.proxies);
+        co_await open_connection(target, *context.tls, context.sessions, context.verify_peer, context.timeouts,
+                                 context.proxies);
     response.parser = make_header_parser();
     const auto ec = co_await try_exchange(*response.conn, context.timeouts, request, *response.parser);
     if (ec)

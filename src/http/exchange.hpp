@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/connection.hpp"
+#include "http/tls_sessions.hpp"
 
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -18,6 +19,8 @@ namespace http = beast::http;
 
 // State shared by every request of one client.
 struct http_context {
+    // Before the pool: pooled TLS connections refer to the cache.
+    tls_session_cache sessions;
     connection_pool pool;
     std::shared_ptr<asio::ssl::context> tls;
     bool verify_peer = true;

@@ -6,7 +6,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace gioexport;
 using namespace gioexport::test;
@@ -193,6 +195,51 @@ BOOST_AUTO_TEST_CASE(tampered_link_is_access_denied)
     url.back() = url.back() == '0' ? '1' : '0';  // break the signature
     BOOST_CHECK_EXCEPTION(run(io, c.download_link(url, out.path() / "v.csv.gz")), error,
                           [](const error& e) { return e.code() == errc::access_denied; });
+}
+
+BOOST_AUTO_TEST_CASE(new_connection_resumes_tls_session)
+{
+    using namespace std::chrono_literals;
+    emulator_process emulator(true, {"--chunks-per-hour", "2"});
+    temp_folder out;
+    boost::asio::io_context io;
+    client first_client(io.get_executor(), emulator_options(emulator));
+    const auto first = link_of(io, first_client, "visit", 0);
+    const auto second = link_of(io, first_client, "visit", 1);
+    // The emulator closes the kept-alive connection 100 ms after the first
+    // object, so the second download opens a new connection.
+    add_fault(emulator, R"({"kind":"keepalive_close_after_idle_ms","target":"objects","idle_ms":100})");
+
+    // Each control request opens a TLS connection of its own, with a full
+    // handshake counted before the counters are read.
+    struct handshakes {
+        std::int64_t full = 0;
+        std::int64_t resumed = 0;
+    };
+    auto count_handshakes = [&] {
+        const auto stats = emulator.control("GET", "/_control/stats");
+        const auto& counters = stats.as_object().at("counters").as_object();
+        auto counter = [&](const char* name) {
+            const auto* value = counters.if_contains(name);
+            return value == nullptr ? std::int64_t{0} : value->to_number<std::int64_t>();
+        };
+        return handshakes{counter("tls_full_handshakes"), counter("tls_resumed_handshakes")};
+    };
+
+    const handshakes before = count_handshakes();
+    run(io, first_client.download_link(first, out.path() / "a.csv.gz"));
+    std::this_thread::sleep_for(400ms);
+    run(io, first_client.download_link(second, out.path() / "b.csv.gz"));
+    const handshakes after_second = count_handshakes();
+    BOOST_TEST(after_second.full - before.full == 1);  // the control request only
+    BOOST_TEST(after_second.resumed - before.resumed == 1);
+
+    // Another client has no session to offer, so its handshake is a full one.
+    client second_client(io.get_executor(), emulator_options(emulator));
+    run(io, second_client.download_link(second, out.path() / "c.csv.gz"));
+    const handshakes after_other_client = count_handshakes();
+    BOOST_TEST(after_other_client.full - after_second.full == 2);  // the control request and the client
+    BOOST_TEST(after_other_client.resumed - after_second.resumed == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

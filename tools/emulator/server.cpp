@@ -277,6 +277,9 @@ asio::awaitable<void> serve_tls_connection(Emulator& emulator, tcp::socket socke
         log_line("TLS handshake with " + info.peer + " failed: " + ec.message());
         co_return;
     }
+    // Tests read these counters to see whether clients resume TLS sessions.
+    const bool resumed = SSL_session_reused(stream.native_handle()) == 1;
+    emulator.stats.count(resumed ? "tls_resumed_handshakes" : "tls_full_handshakes");
     co_await serve_requests(emulator, stream, std::move(info));
 }
 
