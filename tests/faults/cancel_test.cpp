@@ -16,9 +16,7 @@ using namespace gioexport::test;
 
 namespace {
 
-const std::vector<std::string> small_export = {
-    "--chunks-per-hour", "2", "--chunk-bytes", "300000", "--empty-types",
-    "action_tag,custom_event,pvar,evar,vstr,ads_track_activation,ads_track_click"};
+const std::vector<std::string> small_export = three_type_export(300000);
 
 }  // namespace
 
