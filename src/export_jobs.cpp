@@ -194,6 +194,9 @@ void export_jobs::compare_listing(const links_response& listing)
     for (const type_links& links : listing.links) {
         type_state* state = find_state(links.type);
         const std::size_t count = links.urls.size();
+        // NOTE: only the count is compared. A new list of the same length
+        // whose files changed is taken position by position, and a file
+        // checked against the old list keeps its place.
         if (state == nullptr || !state->failure.empty() || count == state->counts.back())
             continue;
 

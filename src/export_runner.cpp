@@ -21,10 +21,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <atomic>
 #include <cstdio>
 #include <fstream>
-#include <map>
+#include <mutex>
+#include <optional>
 
 namespace gioexport {
 namespace {
