@@ -7,6 +7,7 @@
 #include "detail/sleep.hpp"
 #include "download/fetch_file.hpp"
 #include "download/part_file.hpp"
+#include "export_jobs.hpp"
 #include "journal.hpp"
 #include "manifest.hpp"
 
@@ -20,10 +21,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <atomic>
 #include <cstdio>
 #include <fstream>
-#include <map>
+#include <mutex>
+#include <optional>
 
 namespace gioexport {
 namespace {
@@ -94,39 +95,23 @@ listing_verdict judge_listing(const links_response& listing, const export_reques
                                           listing.status_text.substr(0, 40) + "\"");
 }
 
-struct job {
-    data_type type;
-    std::size_t position;
-    std::string url;
-    std::filesystem::path relative_path;
-};
-
-// Progress shared by the workers; callbacks are serialised by the mutex.
-struct shared_progress {
-    std::mutex mutex;
-    export_progress totals;
-    std::function<void(const export_progress&)> callback;
-
-    void add(std::uint64_t bytes, std::size_t done, std::size_t failed)
-    {
-        std::lock_guard lock(mutex);
-        totals.bytes_done += bytes;
-        totals.files_done += done;
-        totals.files_failed += failed;
-        if (callback)
-            callback(totals);
-    }
-};
+using detail::export_job;
+using detail::export_jobs;
+using detail::job_superseded;
+using detail::shared_progress;
 
 // The export's current listing and when it was taken. Links are leases that
 // end `expire` minutes after the listing. A download about to start on an
 // ended lease, or whose link expired, gets its link from a new listing. Only
 // one listing runs at a time, so downloads that request a refresh while one
-// runs take its result instead of listing again.
+// runs take its result instead of listing again. Each new listing is handed
+// to the jobs, which start over a data type whose count of links changed.
 class shared_listing {
 public:
-    shared_listing(const asio::any_io_executor& executor, links_response listing, const export_request& request)
-        : lock_(executor, 1), request_(request), listing_(std::move(listing)), listed_at_(steady_clock::now())
+    shared_listing(const asio::any_io_executor& executor, links_response listing, const export_request& request,
+                   export_jobs& jobs)
+        : lock_(executor, 1), request_(request), jobs_(jobs), listing_(std::move(listing)),
+          listed_at_(steady_clock::now())
     {
         const auto lease = minutes(request.expiry.minutes());
         // Start no download in the last quarter of a lease (at most 30 s),
@@ -142,7 +127,8 @@ public:
     }
 
     // The link of a file and the generation of the listing it came from.
-    std::pair<std::string, std::uint64_t> link(const job& item) const
+    // Throws job_superseded when the file's data type started over.
+    std::pair<std::string, std::uint64_t> link(const export_job& item) const
     {
         std::lock_guard guard(mutex_);
         return {find_link(item), generation_};
@@ -155,8 +141,9 @@ public:
     }
 
     // Lists again unless a newer listing than `seen` exists, and returns the
-    // file's link from it.
-    asio::awaitable<std::string> refresh(client_impl& impl, const job& item, std::uint64_t seen)
+    // file's link from it. Throws job_superseded when the new listing
+    // started the file's data type over.
+    asio::awaitable<std::string> refresh(client_impl& impl, const export_job& item, std::uint64_t seen)
     {
         const auto held = co_await lock_.acquire("the export's new listing");
 
@@ -167,62 +154,51 @@ public:
         }
         if (stale) {
             links_response fresh = co_await impl.list_export(request_);
+            // The jobs learn of the new counts under the same lock that
+            // hands out links, so no job of a type that starts over gets a
+            // link from the new list.
             std::lock_guard guard(mutex_);
             listing_ = std::move(fresh);
             listed_at_ = steady_clock::now();
             ++generation_;
+            jobs_.compare_listing(listing_);
         }
         std::lock_guard guard(mutex_);
         co_return find_link(item);
     }
 
 private:
-    std::string find_link(const job& item) const
+    std::string find_link(const export_job& item) const
     {
+        if (!jobs_.is_current(item))
+            throw job_superseded{};
         for (const type_links& type : listing_.links) {
             if (!(type.type == item.type))
                 continue;
-            // NOTE: a list that changed length between listings is not
-            // started over; the file fails and the next run lists afresh.
-            if (item.position >= type.urls.size() || type.urls.size() != original_count(item))
-                throw error(errc::invalid_response,
-                            item.relative_path.generic_string() + ": the number of links of data type \"" +
-                                item.type.name() + "\" changed between listings; run the export again");
+            if (item.position >= type.urls.size())
+                throw error(errc::invalid_response, item.relative_path.generic_string() + ": data type \"" +
+                                                        item.type.name() + "\" has only " +
+                                                        std::to_string(type.urls.size()) + " links in a new listing");
             return type.urls[item.position];
         }
         throw error(errc::invalid_response, item.relative_path.generic_string() + ": data type \"" +
                                                 item.type.name() + "\" is missing from a new listing");
     }
 
-    std::size_t original_count(const job& item) const
-    {
-        const auto it = original_counts_.find(item.type.name());
-        return it == original_counts_.end() ? 0 : it->second;
-    }
-
-public:
-    void remember_counts()
-    {
-        for (const type_links& type : listing_.links)
-            original_counts_[type.type.name()] = type.urls.size();
-    }
-
-private:
     detail::async_semaphore lock_;
     const export_request& request_;
+    export_jobs& jobs_;
     mutable std::mutex mutex_;
     links_response listing_;
     steady_clock::time_point listed_at_;
     std::uint64_t generation_ = 0;
     steady_clock::duration lease_{};
     steady_clock::duration margin_{};
-    std::map<std::string, std::size_t> original_counts_;
 };
 
 struct worker_context {
     client_impl& impl;
-    const std::vector<job>& jobs;
-    std::vector<file_outcome>& outcomes;
+    export_jobs& jobs;
     const std::filesystem::path& export_dir;
     const download_options& options;
     shared_progress& progress;
@@ -231,13 +207,12 @@ struct worker_context {
     // `concurrency` transfers at a time; the workers beyond that many sync
     // and rename finished files meanwhile.
     detail::async_semaphore& transfers;
-    std::atomic<std::size_t> next{0};
 };
 
 // Returns true when an earlier run already finished the file: its journal
 // record matches the final file, or the .part file it synced before a crash
 // cut the rename short (that one is renamed now).
-bool finish_from_journal(worker_context& context, const job& item, file_outcome& outcome)
+bool finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {
     const auto entry = context.journal.verified(item.type.name(), item.position);
     if (!entry)
@@ -263,59 +238,80 @@ bool finish_from_journal(worker_context& context, const job& item, file_outcome&
     return true;
 }
 
-asio::awaitable<void> run_worker(worker_context& context)
+// Downloads one file, or takes it from the journal. A failure of the file
+// is returned in the outcome. Throws errc::cancelled, and job_superseded
+// when the file's data type starts over meanwhile.
+asio::awaitable<file_outcome> download_job(worker_context& context, const export_job& item)
 {
     client_impl& impl = context.impl;
-    for (std::size_t index = context.next++; index < context.jobs.size(); index = context.next++) {
-        const job& item = context.jobs[index];
-        file_outcome& outcome = context.outcomes[index];
-        if (finish_from_journal(context, item, outcome)) {
-            context.progress.add(outcome.result->bytes, 1, 0);
-            continue;
-        }
+    file_outcome outcome{item.type, item.position, item.relative_path, {}, errc::ok, {}};
+    if (finish_from_journal(context, item, outcome)) {
+        context.progress.add(outcome.result->bytes, 0, 0);
+        co_return outcome;
+    }
 
-        std::uint64_t reported = 0;
-        download_options file_options = context.options;
-        file_options.on_progress = [&](std::uint64_t done, std::uint64_t) {
-            if (done >= reported)
-                context.progress.add(done - reported, 0, 0);
-            reported = done;
-        };
-        try {
-            auto [url, generation] = context.listing.link(item);
-            if (context.listing.lease_ended(generation)) {
-                impl.log(log_level::info, item.relative_path.generic_string() +
-                                              ": the links' lease has ended; listing the export again");
-                url = co_await context.listing.refresh(impl, item, generation);
-                generation = context.listing.link(item).second;
-            }
-            detail::fetch_hooks hooks;
-            hooks.refresh = [&context, &impl, &item, generation]() {
-                return context.listing.refresh(impl, item, generation);
-            };
-            hooks.on_attempt = [&](std::uint64_t offset) {
-                context.journal.record_downloading(item.type.name(), item.position, offset);
-            };
-            hooks.before_rename = [&](const file_result& done) {
-                context.journal.record_verified(item.type.name(), item.position,
-                                                detail::journal_entry{done.bytes, done.md5, done.state});
-            };
-            hooks.folder_synced_later = true;  // once per folder, before the manifest
-            hooks.transfer_slots = &context.transfers;
-            outcome.result = co_await detail::fetch_file(impl.http, impl.fetch_settings(), url,
-                                                         context.export_dir / item.relative_path, file_options,
-                                                         std::move(hooks));
-            context.progress.add(0, 1, 0);
-        } catch (const error& e) {
-            if (e.code() == errc::cancelled)
-                throw;
-            outcome.error = e.code();
-            outcome.error_message = e.what();
-            // The result carries the failure; callers report it, so it is
-            // only logged at info level here.
-            impl.log(log_level::info, std::string("download failed: ") + e.what());
-            context.progress.add(0, 0, 1);
+    // Each hook stops the download once its type started over, so no file
+    // of an old list is written on after the type's files were removed.
+    const auto stop_if_superseded = [&context, &item] {
+        if (!context.jobs.is_current(item))
+            throw job_superseded{};
+    };
+    std::uint64_t reported = 0;
+    download_options file_options = context.options;
+    file_options.on_progress = [&](std::uint64_t done, std::uint64_t) {
+        stop_if_superseded();
+        if (done >= reported)
+            context.progress.add(done - reported, 0, 0);
+        reported = done;
+    };
+    try {
+        auto [url, generation] = context.listing.link(item);
+        if (context.listing.lease_ended(generation)) {
+            impl.log(log_level::info, item.relative_path.generic_string() +
+                                          ": the links' lease has ended; listing the export again");
+            url = co_await context.listing.refresh(impl, item, generation);
+            generation = context.listing.link(item).second;
         }
+        detail::fetch_hooks hooks;
+        hooks.refresh = [&context, &impl, &item, generation]() {
+            return context.listing.refresh(impl, item, generation);
+        };
+        hooks.on_attempt = [&](std::uint64_t offset) {
+            stop_if_superseded();
+            context.journal.record_downloading(item.type.name(), item.position, offset);
+        };
+        hooks.before_rename = [&](const file_result& done) {
+            stop_if_superseded();
+            context.journal.record_verified(item.type.name(), item.position,
+                                            detail::journal_entry{done.bytes, done.md5, done.state});
+        };
+        hooks.folder_synced_later = true;  // once per folder, before the manifest
+        hooks.transfer_slots = &context.transfers;
+        outcome.result = co_await detail::fetch_file(impl.http, impl.fetch_settings(), url,
+                                                     context.export_dir / item.relative_path, file_options,
+                                                     std::move(hooks));
+    } catch (const error& e) {
+        if (e.code() == errc::cancelled)
+            throw;
+        outcome.error = e.code();
+        outcome.error_message = e.what();
+        // The result carries the failure; callers report it, so it is
+        // only logged at info level here.
+        impl.log(log_level::info, std::string("download failed: ") + e.what());
+    }
+    co_return outcome;
+}
+
+asio::awaitable<void> run_worker(worker_context& context)
+{
+    while (const std::optional<export_job> item = co_await context.jobs.next()) {
+        std::optional<file_outcome> outcome;
+        try {
+            outcome = co_await download_job(context, *item);
+        } catch (const job_superseded&) {
+            // Its data type started over; the new list has a job of its own.
+        }
+        context.jobs.finish(*item, std::move(outcome));
     }
 }
 
@@ -394,37 +390,30 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     result.export_dir = request.out_dir / ai / std::string(request.type.name()) /
                         request.date.truncated(request.type);
     detail::export_journal journal(result.export_dir);
-    for (const type_links& type : listing.links)
-        journal.record_listed(type.type.name(), type.urls.size());
 
     // 2. One job per link. Paths come only from the validated data type name
     // and the link's position, never from the link itself.
-    std::vector<job> jobs;
-    for (const type_links& type : listing.links) {
-        for (std::size_t position = 0; position < type.urls.size(); ++position) {
-            std::filesystem::path relative = std::filesystem::path(type.type.name()) / part_file_name(position);
-            jobs.push_back({type.type, position, type.urls[position], relative});
-        }
-    }
-    result.files.reserve(jobs.size());
-    for (const job& item : jobs)
-        result.files.push_back(file_outcome{item.type, item.position, item.relative_path, {}, errc::ok, {}});
-    log(log_level::info, describe_period(request) + ": " + std::to_string(jobs.size()) + " files listed");
+    shared_progress progress;
+    progress.callback = request.on_progress;
+    export_jobs jobs(executor, listing, result.export_dir, journal, progress,
+                     [this](log_level level, const std::string& line) { log(level, line); },
+                     2 * request.concurrency);
+    progress.totals.files_total = jobs.job_count();
+    log(log_level::info, describe_period(request) + ": " + std::to_string(jobs.job_count()) + " files listed");
 
     // 3. Download with at most `concurrency` transfers in flight. Each worker
-    // runs on its own strand, so a multi-threaded executor hashes and writes
-    // several files in parallel.
-    shared_listing shared(executor, std::move(listing), request);
-    shared.remember_counts();
-    shared_progress progress;
-    progress.totals.files_total = jobs.size();
-    progress.callback = request.on_progress;
+    // runs on its own strand, so a multi-threaded executor reads and writes
+    // several files in parallel. Twice as many workers as transfers: a worker
+    // whose file is being synced and renamed holds no transfer slot, so
+    // another worker's transfer runs meanwhile. Workers wait while no job is
+    // queued, since a data type that starts over queues its jobs again. One
+    // that fails (cancellation, or an error outside any one file) stops the
+    // others.
+    shared_listing shared(executor, std::move(listing), request, jobs);
     detail::async_semaphore transfers(executor, request.concurrency);
-    worker_context context{*this,   jobs,    result.files, result.export_dir, request.download,
-                           progress, journal, shared,       transfers};
-    // Twice as many workers as transfers: a worker whose file is being synced
-    // and renamed holds no transfer slot, so another worker's transfer runs.
-    const std::size_t workers = std::min(2 * request.concurrency, jobs.size());
+    worker_context context{*this,   jobs,    result.export_dir, request.download,
+                           progress, journal, shared,            transfers};
+    const std::size_t workers = jobs.job_count() == 0 ? 0 : 2 * request.concurrency;
     using worker_op = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<void>>(), asio::deferred));
     std::vector<worker_op> ops;
     ops.reserve(workers);
@@ -432,11 +421,13 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
         ops.push_back(asio::co_spawn(asio::make_strand(executor), run_worker(context), asio::deferred));
     if (!ops.empty()) {
         auto [order, exceptions] = co_await asio::experimental::make_parallel_group(std::move(ops))
-                                       .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-        for (const std::exception_ptr& ex : exceptions)
-            if (ex)
-                std::rethrow_exception(ex);
+                                       .async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
+        // The first worker to fail carries the cause; the others were cancelled.
+        for (const std::size_t index : order)
+            if (exceptions[index])
+                std::rethrow_exception(exceptions[index]);
     }
+    result.files = jobs.outcomes();
 
     // 4. The renames and the journal reach the disk before the manifest, so
     // a manifest on disk means every file it lists is there.

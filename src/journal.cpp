@@ -65,8 +65,12 @@ export_journal::export_journal(const std::filesystem::path& export_dir) : path_(
         const auto fields = split_fields(std::string_view(text).substr(start, end - start));
         start = end + 1;
         std::size_t position = 0;
+        std::size_t count = 0;
         journal_entry entry;
-        if (fields.size() == 6 && fields[0] == "verified" && data_type::is_valid_name(fields[1]) &&
+        if (fields.size() == 3 && fields[0] == "listed" && data_type::is_valid_name(fields[1]) &&
+            parse_number(fields[2], count)) {
+            apply_listed(std::string(fields[1]), count);
+        } else if (fields.size() == 6 && fields[0] == "verified" && data_type::is_valid_name(fields[1]) &&
             parse_number(fields[2], position) && parse_number(fields[3], entry.bytes) && is_hex(fields[4], 32) &&
             (fields[5] == "verified" || fields[5] == "unverified")) {
             entry.md5 = std::string(fields[4]);
@@ -121,9 +125,22 @@ void export_journal::sync()
         throw_io(errno, "syncing journal", path_);
 }
 
-void export_journal::record_listed(const std::string& type, std::size_t count)
+std::optional<std::size_t> export_journal::apply_listed(const std::string& type, std::size_t count)
+{
+    std::optional<std::size_t> previous;
+    if (const auto it = listed_.find(type); it != listed_.end())
+        previous = it->second;
+    if (previous && *previous != count)
+        std::erase_if(verified_, [&type](const auto& record) { return record.first.first == type; });
+    listed_[type] = count;
+    return previous;
+}
+
+std::optional<std::size_t> export_journal::record_listed(const std::string& type, std::size_t count)
 {
     append("listed " + type + " " + std::to_string(count));
+    std::lock_guard lock(mutex_);
+    return apply_listed(type, count);
 }
 
 void export_journal::record_downloading(const std::string& type, std::size_t position, std::uint64_t offset)

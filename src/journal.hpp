@@ -13,6 +13,10 @@
 //   listed <dataType> <linkCount>
 //   downloading <dataType> <position> <offset>
 //   verified <dataType> <position> <bytes> <md5> <verified|unverified>
+//
+// A listed line whose count differs from the type's previous listed line
+// voids the type's earlier verified lines: the positions of a list of
+// another length name other files.
 #pragma once
 
 #include <gioexport/download.hpp>
@@ -48,7 +52,10 @@ public:
     // The record of a file an earlier run (or this one) verified.
     std::optional<journal_entry> verified(const std::string& type, std::size_t position) const;
 
-    void record_listed(const std::string& type, std::size_t count);
+    // Records a listing of `type` with `count` links. Returns the count of
+    // the type's previous listed record, if there is one. When the counts
+    // differ, the type's verified records are dropped.
+    std::optional<std::size_t> record_listed(const std::string& type, std::size_t count);
     void record_downloading(const std::string& type, std::size_t position, std::uint64_t offset);
     // Called after the bytes are synced and before the rename, so a file
     // under its final name always has a record.
@@ -59,11 +66,15 @@ public:
 
 private:
     void append(const std::string& line);
+    // Applies a listed record to the maps; the caller holds mutex_ or is the
+    // constructor.
+    std::optional<std::size_t> apply_listed(const std::string& type, std::size_t count);
 
     std::filesystem::path path_;
     int fd_ = -1;
     mutable std::mutex mutex_;
     std::map<std::pair<std::string, std::size_t>, journal_entry> verified_;
+    std::map<std::string, std::size_t> listed_;
 };
 
 }  // namespace gioexport::detail

@@ -11,14 +11,37 @@
 
 #include <thread>
 
+#include <sys/resource.h>
+
 using namespace gioexport;
 using namespace gioexport::test;
 
 namespace {
 
-const std::vector<std::string> small_export = {
-    "--chunks-per-hour", "2", "--chunk-bytes", "300000", "--empty-types",
-    "action_tag,custom_event,pvar,evar,vstr,ads_track_activation,ads_track_click"};
+const std::vector<std::string> small_export = three_type_export(300000);
+
+std::size_t open_fd_count()
+{
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
+        ++count;
+    return count;
+}
+
+// Raises the soft limit of open files to at least `wanted`, within the hard
+// limit. Returns the soft limit in force afterwards.
+rlim_t raise_open_file_limit(rlim_t wanted)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 0;
+    if (limit.rlim_cur < wanted) {
+        limit.rlim_cur = std::min(wanted, limit.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return limit.rlim_cur;
+}
 
 }  // namespace
 
@@ -112,6 +135,89 @@ BOOST_AUTO_TEST_CASE(idle_timeout_fires_on_silence)
     BOOST_TEST(elapsed_ms >= 2000);
     BOOST_TEST(elapsed_ms < 5000);
     BOOST_TEST(log.joined().find("timed out") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(cancel_500_stalled_downloads)
+{
+    // Each download keeps a socket and its .part file open, so 500 of them
+    // need about 1000 descriptors besides those the process already has:
+    // more than the common soft limit of 1024. The emulator raises its own.
+    constexpr std::size_t downloads = 500;
+    BOOST_TEST_REQUIRE(raise_open_file_limit(4096) >= 2 * downloads + 256,
+                       "the hard limit of open files (ulimit -Hn) is too low for " << downloads << " downloads");
+
+    emulator_process emulator(false, {"--chunk-bytes", "65536"});
+    boost::asio::io_context io;
+    std::string url;
+    {
+        client lister(io.get_executor(), emulator_options(emulator));
+        url = link_of(io, lister, "page");
+    }
+    // Every body stops after 16 KiB for longer than the test runs.
+    constexpr std::uint64_t stall_after = 16384;
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"stall","target":"objects","after_bytes":16384,"stall_ms":120000,)"
+                     R"("count":-1}]})");
+    temp_folder out;
+    const std::size_t baseline_fds = open_fd_count();
+
+    std::vector<int> completions(downloads, 0);
+    std::vector<errc> outcomes(downloads, errc::ok);
+    std::size_t stalled = 0;
+    {
+        client c(io.get_executor(), emulator_options(emulator));
+        std::vector<boost::asio::cancellation_signal> signals(downloads);
+        for (std::size_t i = 0; i < downloads; ++i) {
+            download_options options;
+            options.buffer_size = 16 * 1024;
+            options.on_progress = [&stalled, reached = false](std::uint64_t done, std::uint64_t) mutable {
+                if (!reached && done >= stall_after) {
+                    reached = true;
+                    ++stalled;
+                }
+            };
+            const auto target = out.path() / ("page-" + std::to_string(i) + ".csv.gz");
+            boost::asio::co_spawn(
+                io, c.download_link(url, target, std::move(options)),
+                boost::asio::bind_cancellation_slot(signals[i].slot(), [&, i](std::exception_ptr e, file_result) {
+                    ++completions[i];
+                    try {
+                        if (e)
+                            std::rethrow_exception(e);
+                    } catch (const error& failure) {
+                        outcomes[i] = failure.code();
+                    } catch (...) {
+                        outcomes[i] = errc::internal;
+                    }
+                }));
+        }
+
+        // Run until every download has its 16 KiB and waits in a read.
+        const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        io.restart();
+        while (stalled < downloads && std::chrono::steady_clock::now() < give_up_at)
+            io.run_for(std::chrono::milliseconds(100));
+        BOOST_TEST_REQUIRE(stalled == downloads);
+        BOOST_TEST(open_fd_count() >= baseline_fds + 2 * downloads);
+
+        for (auto& signal : signals)
+            signal.emit(boost::asio::cancellation_type::terminal);
+        const auto cancelled_at = std::chrono::steady_clock::now();
+        io.run_for(std::chrono::seconds(30));
+        const auto stop_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - cancelled_at).count();
+        BOOST_TEST(io.stopped(), "work was still pending 30 s after the cancellation");
+        BOOST_TEST(stop_ms < 5000);
+    }
+
+    for (std::size_t i = 0; i < downloads; ++i) {
+        BOOST_TEST_CONTEXT("download " << i)
+        {
+            BOOST_TEST(completions[i] == 1);
+            BOOST_TEST(outcomes[i] == errc::cancelled);
+        }
+    }
+    BOOST_TEST(open_fd_count() == baseline_fds);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,10 +15,12 @@ using namespace gioexport::test;
 
 namespace {
 
-// Three types with files: visit, page and action, two chunks per hour.
-const std::vector<std::string> emulator_args = {
-    "--chunks-per-hour", "2", "--chunk-bytes", "40000", "--extra-port", "0",
-    "--empty-types", "action_tag,custom_event,pvar,evar,vstr,ads_track_activation,ads_track_click"};
+// Three types with files, and a second port for the redirect faults.
+const std::vector<std::string> emulator_args = [] {
+    auto args = three_type_export(40000);
+    args.insert(args.end(), {"--extra-port", "0"});
+    return args;
+}();
 
 struct scenario {
     const char* name;
@@ -165,20 +167,6 @@ void run_matrix(bool tls)
         }
     }
     BOOST_TEST(emulator.log().find(demo_secret) == std::string::npos);
-}
-
-std::size_t count_requests(const emulator_process& emulator, const std::string& path_prefix, int status = 0)
-{
-    std::size_t count = 0;
-    const auto stats = emulator.control("GET", "/_control/stats");
-    for (const auto& record : stats.as_object().at("requests").as_array()) {
-        const auto& fields = record.as_object();
-        if (std::string(fields.at("path").as_string()).rfind(path_prefix, 0) != 0)
-            continue;
-        if (status == 0 || fields.at("status").to_number<int>() == status)
-            ++count;
-    }
-    return count;
 }
 
 }  // namespace

@@ -95,8 +95,7 @@ BOOST_AUTO_TEST_SUITE(restart)
 
 BOOST_AUTO_TEST_CASE(killed_runs_finish_on_restart)
 {
-    emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "150000", "--empty-types",
-                                      "action_tag,custom_event,pvar,evar,vstr,ads_track_activation,ads_track_click"});
+    emulator_process emulator(false, three_type_export(150000));
     const std::string hour = beijing_hour(3);
     const auto objects = object_paths(emulator, hour);
     BOOST_TEST_REQUIRE(objects.size() == 6u);

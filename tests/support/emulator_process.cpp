@@ -186,6 +186,26 @@ boost::json::value emulator_process::control(const std::string& method, const st
     return boost::json::parse(response.body());
 }
 
+std::vector<std::string> three_type_export(std::uint64_t chunk_bytes)
+{
+    return {"--chunks-per-hour", "2", "--chunk-bytes", std::to_string(chunk_bytes), "--empty-types",
+            "action_tag,custom_event,pvar,evar,vstr,ads_track_activation,ads_track_click"};
+}
+
+std::size_t count_requests(const emulator_process& emulator, const std::string& path_prefix, int status)
+{
+    std::size_t count = 0;
+    const auto stats = emulator.control("GET", "/_control/stats");
+    for (const auto& record : stats.as_object().at("requests").as_array()) {
+        const auto& fields = record.as_object();
+        if (std::string(fields.at("path").as_string()).rfind(path_prefix, 0) != 0)
+            continue;
+        if (status == 0 || fields.at("status").to_number<int>() == status)
+            ++count;
+    }
+    return count;
+}
+
 std::string beijing_day(int days_ago)
 {
     const auto tp = std::chrono::system_clock::now() - std::chrono::hours(24 * days_ago);

@@ -3,6 +3,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -67,6 +68,15 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// Emulator arguments for an export of three data types, visit, page and
+// action, each with two chunks of `chunk_bytes` bytes per hour. The other
+// seven types are empty.
+std::vector<std::string> three_type_export(std::uint64_t chunk_bytes);
+
+// Counts the requests the emulator recorded whose path starts with
+// `path_prefix`. A `status` other than 0 counts only responses with it.
+std::size_t count_requests(const emulator_process& emulator, const std::string& path_prefix, int status = 0);
 
 // Reads a whole file.
 std::string read_file(const std::filesystem::path& path);

@@ -170,13 +170,21 @@ public:
             }
             return links;
         }
-        const auto chunks = emulator_.catalogue.chunks_for(source_type, period);
+        const auto chunks = replaced_type_ == listed_type ? replacement_chunks_
+                                                          : emulator_.catalogue.chunks_for(source_type, period);
         for (std::size_t position = 0; position < chunks.size(); ++position) {
             const ObjectRef object{std::string(listed_type), static_cast<std::int64_t>(position), chunks[position]};
             const std::string resource = "/objects/" + emulator_.catalogue.register_object(export_key_, object);
             links.emplace_back(request_.scheme + "://" + request_.link_authority + resource + query_for(resource));
         }
         return links;
+    }
+
+    // Lists `chunks` under `listed_type` in place of its usual chunks.
+    void replace(std::string listed_type, std::vector<ChunkKey> chunks)
+    {
+        replaced_type_ = std::move(listed_type);
+        replacement_chunks_ = std::move(chunks);
     }
 
 private:
@@ -190,6 +198,8 @@ private:
     const Request& request_;
     std::string export_key_;
     std::int64_t expires_;
+    std::string replaced_type_;
+    std::vector<ChunkKey> replacement_chunks_;
 };
 
 } // namespace
@@ -264,6 +274,20 @@ Reply handle_insights_request(Emulator& emulator, const Request& request)
             faults_applied.emplace_back("expire_early");
         }
         LinkBuilder builder(emulator, request, export_key, expires);
+        const std::int64_t listing_number = emulator.catalogue.count_finished_listing(export_key);
+        const auto lists_type = [&](const FaultRule& rule) {
+            return listing_number > rule.after_listings && (!path->data_type || *path->data_type == rule.data_type);
+        };
+        // Benchmark mode lists another server's files, which link_count_change leaves alone.
+        std::optional<FaultRule> changed;
+        if (!emulator.catalogue.external()) {
+            changed = emulator.faults.take({FaultKind::link_count_change}, {FaultTarget::api, {}, {}}, lists_type);
+        }
+        if (changed) {
+            builder.replace(changed->data_type, emulator.catalogue.changed_chunks_for(changed->data_type, period,
+                                                                                      listing_number, changed->links));
+            faults_applied.emplace_back("link_count_change");
+        }
         if (path->data_type) {
             body["downloadLinks"] = builder.links(*path->data_type, *path->data_type, period);
         } else {

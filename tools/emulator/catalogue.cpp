@@ -46,6 +46,16 @@ std::vector<ChunkKey> Catalogue::chunks_for(std::string_view data_type, const Ex
     return chunks;
 }
 
+std::vector<ChunkKey> Catalogue::changed_chunks_for(std::string_view data_type, const ExportPeriod& period,
+                                                    std::int64_t listing_number, std::int64_t count) const
+{
+    std::vector<ChunkKey> chunks;
+    for (std::int64_t index = 0; index < count; ++index) {
+        chunks.push_back(ChunkKey{std::string(data_type), period.start_seconds, 1000 * listing_number + index});
+    }
+    return chunks;
+}
+
 std::string Catalogue::register_object(const std::string& export_key, const ObjectRef& object)
 {
     const std::string description = export_key + '\n' + object.listed_type + '\n'
@@ -89,6 +99,11 @@ std::string Catalogue::poll(const std::string& export_key, std::int64_t now_ms)
     const bool polls_pending = poll_number <= options_.running_polls;
     const bool time_pending = now_ms < state->second.first_poll_ms + options_.running_seconds * 1000;
     return polls_pending || time_pending ? "RUNNING" : "FINISHED";
+}
+
+std::int64_t Catalogue::count_finished_listing(const std::string& export_key)
+{
+    return ++polls_[export_key].finished_listings;
 }
 
 void Catalogue::reset_polls()

@@ -50,9 +50,21 @@ public:
     bool check_link_signature(std::string_view resource, std::string_view expires,
                               std::string_view signature) const;
 
+    // Returns the chunks that link_count_change lists for `data_type` in the
+    // `listing_number`th FINISHED listing: `count` chunks of the period's
+    // first hour, with indices from 1000 * listing_number up. Usual lists use
+    // indices below 1000, so these chunks differ from them and from the
+    // changed lists of other listings.
+    std::vector<ChunkKey> changed_chunks_for(std::string_view data_type, const ExportPeriod& period,
+                                             std::int64_t listing_number, std::int64_t count) const;
+
     // Counts one listing call of a finished period and returns RUNNING or FINISHED
     // according to --running-polls and --running-seconds.
     std::string poll(const std::string& export_key, std::int64_t now_ms);
+    // Counts one FINISHED listing of `export_key` and returns its number,
+    // from 1 on.
+    std::int64_t count_finished_listing(const std::string& export_key);
+    // Clears the counters of poll() and count_finished_listing().
     void reset_polls();
 
     bool external() const { return external_; }
@@ -63,6 +75,7 @@ private:
     struct PollState {
         std::int64_t polls = 0;
         std::int64_t first_poll_ms = 0;
+        std::int64_t finished_listings = 0;
     };
 
     const Options& options_;

@@ -1,5 +1,7 @@
 #include "faults.hpp"
 
+#include "data_types.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <algorithm>
@@ -17,29 +19,32 @@ struct KindInfo {
     bool token;
     bool api;
     bool objects;
+    bool connection;
 };
 
-constexpr std::array<KindInfo, 20> kind_table{{
-    {FaultKind::status, "status", true, true, true},
-    {FaultKind::reset_after_bytes, "reset_after_bytes", true, true, true},
-    {FaultKind::stall, "stall", true, true, true},
-    {FaultKind::slow, "slow", true, true, true},
-    {FaultKind::wrong_md5, "wrong_md5", false, false, true},
-    {FaultKind::no_md5, "no_md5", false, false, true},
-    {FaultKind::upper_md5, "upper_md5", false, false, true},
-    {FaultKind::truncated_gzip, "truncated_gzip", false, false, true},
-    {FaultKind::close_without_length, "close_without_length", true, true, true},
-    {FaultKind::expire_early, "expire_early", false, true, false},
-    {FaultKind::ignore_range, "ignore_range", false, false, true},
-    {FaultKind::redirect, "redirect", true, true, true},
-    {FaultKind::redirect_chain, "redirect_chain", true, true, true},
-    {FaultKind::oversized_json, "oversized_json", true, true, false},
-    {FaultKind::malformed_json, "malformed_json", true, true, false},
-    {FaultKind::bad_data_type, "bad_data_type", false, true, false},
-    {FaultKind::extra_data_type, "extra_data_type", false, true, false},
-    {FaultKind::chunked_trailer, "chunked_trailer", true, true, true},
-    {FaultKind::keepalive_close_after_idle_ms, "keepalive_close_after_idle_ms", true, true, true},
-    {FaultKind::export_status, "export_status", false, true, false},
+constexpr std::array<KindInfo, 22> kind_table{{
+    {FaultKind::status, "status", true, true, true, false},
+    {FaultKind::reset_after_bytes, "reset_after_bytes", true, true, true, false},
+    {FaultKind::stall, "stall", true, true, true, false},
+    {FaultKind::slow, "slow", true, true, true, false},
+    {FaultKind::wrong_md5, "wrong_md5", false, false, true, false},
+    {FaultKind::no_md5, "no_md5", false, false, true, false},
+    {FaultKind::upper_md5, "upper_md5", false, false, true, false},
+    {FaultKind::truncated_gzip, "truncated_gzip", false, false, true, false},
+    {FaultKind::close_without_length, "close_without_length", true, true, true, false},
+    {FaultKind::expire_early, "expire_early", false, true, false, false},
+    {FaultKind::ignore_range, "ignore_range", false, false, true, false},
+    {FaultKind::redirect, "redirect", true, true, true, false},
+    {FaultKind::redirect_chain, "redirect_chain", true, true, true, false},
+    {FaultKind::oversized_json, "oversized_json", true, true, false, false},
+    {FaultKind::malformed_json, "malformed_json", true, true, false, false},
+    {FaultKind::bad_data_type, "bad_data_type", false, true, false, false},
+    {FaultKind::extra_data_type, "extra_data_type", false, true, false, false},
+    {FaultKind::chunked_trailer, "chunked_trailer", true, true, true, false},
+    {FaultKind::keepalive_close_after_idle_ms, "keepalive_close_after_idle_ms", true, true, true, false},
+    {FaultKind::export_status, "export_status", false, true, false, false},
+    {FaultKind::link_count_change, "link_count_change", false, true, false, false},
+    {FaultKind::accept_delay, "accept_delay", false, false, false, true},
 }};
 
 const KindInfo& info_of(FaultKind kind)
@@ -53,12 +58,17 @@ bool allows(const KindInfo& info, FaultTarget target)
     case FaultTarget::token: return info.token;
     case FaultTarget::api: return info.api;
     case FaultTarget::objects: return info.objects;
+    case FaultTarget::connection: return info.connection;
     }
     return false;
 }
 
 // Largest body that oversized_json builds in memory.
 constexpr std::uint64_t oversized_json_max_bytes = 512ULL << 20;
+
+// Largest list that link_count_change gives a data type, the same as the
+// largest --chunks-per-hour.
+constexpr std::int64_t max_changed_links = 1000;
 
 // Reads the rule parameters; returns an error message or nothing.
 class RuleReader {
@@ -176,6 +186,21 @@ std::optional<std::string> read_parameters(const json::object& object, FaultRule
     case FaultKind::keepalive_close_after_idle_ms:
         rule.duration_ms = 1000;
         return reader.integer("idle_ms", false, 1, 3600000, rule.duration_ms);
+    case FaultKind::link_count_change:
+        error = reader.string("data_type", true, rule.data_type);
+        if (!error && find_data_type(rule.data_type) == nullptr) {
+            error = "parameter 'data_type' must name one of the ten data types, e.g. visit";
+        }
+        if (!error) {
+            error = reader.integer("links", true, 0, max_changed_links, rule.links);
+        }
+        if (!error) {
+            rule.after_listings = 1;
+            error = reader.integer("after_listings", false, 0, 1000000, rule.after_listings);
+        }
+        return error;
+    case FaultKind::accept_delay:
+        return reader.integer("delay_ms", true, 0, 3600000, rule.duration_ms);
     case FaultKind::export_status:
         error = reader.string("status", true, rule.export_status);
         if (!error && rule.export_status != "RUNNING" && rule.export_status != "NOT_EXISTS"
@@ -225,13 +250,13 @@ std::optional<std::string> parse_rule(const json::value& value, FaultRule& rule)
     if (target_name.empty()) {
         // A kind that applies to one target only may leave the target out.
         std::vector<FaultTarget> allowed;
-        for (const auto target : {FaultTarget::token, FaultTarget::api, FaultTarget::objects}) {
+        for (const auto target : {FaultTarget::token, FaultTarget::api, FaultTarget::objects, FaultTarget::connection}) {
             if (allows(*info, target)) {
                 allowed.push_back(target);
             }
         }
         if (allowed.size() != 1) {
-            return "missing parameter 'target' (token, api or objects) for kind '" + kind_name + "'";
+            return "missing parameter 'target' (token, api, objects or connection) for kind '" + kind_name + "'";
         }
         rule.target = allowed.front();
     } else if (target_name == "token") {
@@ -240,8 +265,10 @@ std::optional<std::string> parse_rule(const json::value& value, FaultRule& rule)
         rule.target = FaultTarget::api;
     } else if (target_name == "objects") {
         rule.target = FaultTarget::objects;
+    } else if (target_name == "connection") {
+        rule.target = FaultTarget::connection;
     } else {
-        return "unknown target '" + target_name + "': expected token, api or objects";
+        return "unknown target '" + target_name + "': expected token, api, objects or connection";
     }
     if (!allows(*info, rule.target)) {
         return "kind '" + kind_name + "' does not apply to target '" + target_name + "'";
@@ -294,6 +321,7 @@ std::string_view fault_target_name(FaultTarget target)
     case FaultTarget::token: return "token";
     case FaultTarget::api: return "api";
     case FaultTarget::objects: return "objects";
+    case FaultTarget::connection: return "connection";
     }
     return "";
 }
@@ -320,7 +348,8 @@ std::optional<std::string> FaultTable::add(const json::value& document, std::vec
     return std::nullopt;
 }
 
-std::optional<FaultRule> FaultTable::take(std::initializer_list<FaultKind> kinds, const FaultMatch& match)
+std::optional<FaultRule> FaultTable::take(std::initializer_list<FaultKind> kinds, const FaultMatch& match,
+                                          const std::function<bool(const FaultRule&)>& applies)
 {
     for (auto it = rules_.begin(); it != rules_.end(); ++it) {
         FaultRule& rule = *it;
@@ -331,6 +360,9 @@ std::optional<FaultRule> FaultTable::take(std::initializer_list<FaultKind> kinds
             continue;
         }
         if (rule.match_position && rule.match_position != match.position) {
+            continue;
+        }
+        if (applies && !applies(rule)) {
             continue;
         }
         ++rule.applied;

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -33,9 +34,13 @@ enum class FaultKind {
     chunked_trailer,
     keepalive_close_after_idle_ms,
     export_status,
+    link_count_change,
+    accept_delay,
 };
 
-enum class FaultTarget { token, api, objects };
+// `connection` rules act on an accepted connection before any request is
+// read, so they cannot tell token, api and objects traffic apart.
+enum class FaultTarget { token, api, objects, connection };
 
 std::string_view fault_kind_name(FaultKind kind);
 std::string_view fault_target_name(FaultTarget target);
@@ -63,6 +68,9 @@ struct FaultRule {
     std::string export_status;
     std::string close_with; // reset_after_bytes: "rst" or "fin"
     std::string error_message;
+    std::string data_type;          // link_count_change: the type whose list changes
+    std::int64_t links = 0;         // link_count_change: links in a changed list
+    std::int64_t after_listings = 0; // link_count_change: listings served unchanged first
 };
 
 // What a request offers for matching: its target and, for objects, the data
@@ -79,9 +87,11 @@ public:
     // added and the error names the rule index and the problem.
     std::optional<std::string> add(const boost::json::value& document, std::vector<std::uint64_t>& added_ids);
 
-    // Takes the earliest rule of one of `kinds` that matches, counting one use
-    // and dropping the rule when its count is used up.
-    std::optional<FaultRule> take(std::initializer_list<FaultKind> kinds, const FaultMatch& match);
+    // Takes the earliest rule of one of `kinds` that matches, and that
+    // `applies` accepts when given, counting one use and dropping the rule
+    // when its count is used up.
+    std::optional<FaultRule> take(std::initializer_list<FaultKind> kinds, const FaultMatch& match,
+                                  const std::function<bool(const FaultRule&)>& applies = {});
 
     void clear();
     boost::json::array describe() const;

@@ -10,10 +10,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -77,6 +80,24 @@ private:
     bool temporary_ = false;
 };
 
+// Raises the soft limit of open files to the hard limit. Each connection
+// takes a socket, and each object reply in progress also an open file, so
+// the common soft limit of 1024 runs out below 500 concurrent downloads.
+void raise_open_file_limit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max) {
+        return;
+    }
+    const rlim_t soft_limit = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        log_line("warning: raising the open file limit from " + std::to_string(soft_limit) + " to "
+                 + std::to_string(limit.rlim_max) + " failed: " + std::strerror(errno)
+                 + "; many concurrent connections may fail with EMFILE");
+    }
+}
+
 tcp::acceptor open_acceptor(asio::io_context& io, const asio::ip::address& address, std::uint16_t port)
 {
     tcp::acceptor acceptor(io);
@@ -109,6 +130,7 @@ int run(emulator::Options options)
         return 2;
     }
 
+    raise_open_file_limit();
     const CacheDirectory cache(options.cache_dir);
     // Declared before the io_context so that they outlive every coroutine frame.
     emulator::Emulator state(options, cache.path());

@@ -15,7 +15,10 @@
 #include <boost/json/object.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace emulator {
 
@@ -39,6 +42,10 @@ struct ConnectionInfo {
     std::uint16_t local_port = 0;
     std::string scheme;
     std::string listener_authority;
+    // accept_delay: how long to wait before the TLS handshake or the first
+    // request, and the fault name to record with the first request.
+    std::chrono::milliseconds accept_delay{0};
+    std::vector<std::string> connection_faults;
 };
 
 bool is_loopback(const asio::ip::address& address)
@@ -246,6 +253,10 @@ asio::awaitable<void> serve_requests(Emulator& emulator, Stream& stream, Connect
         }
         const bool keep_alive =
             parser.get().keep_alive() && !reply.close && !reply.delivery.close_without_length;
+        // Connection faults are recorded with the connection's first request.
+        reply.faults_applied.insert(reply.faults_applied.begin(), info.connection_faults.begin(),
+                                    info.connection_faults.end());
+        info.connection_faults.clear();
         const WriteResult written = co_await write_reply(emulator, stream, reply, keep_alive);
         record_request(emulator, request, target_kind, reply, written, started);
         if (written.connection_gone) {
@@ -262,6 +273,9 @@ asio::awaitable<void> serve_requests(Emulator& emulator, Stream& stream, Connect
 
 asio::awaitable<void> serve_plain_connection(Emulator& emulator, tcp::socket socket, ConnectionInfo info)
 {
+    if (info.accept_delay.count() > 0) {
+        co_await sleep_for(info.accept_delay);
+    }
     beast::tcp_stream stream(std::move(socket));
     co_await serve_requests(emulator, stream, std::move(info));
 }
@@ -269,6 +283,9 @@ asio::awaitable<void> serve_plain_connection(Emulator& emulator, tcp::socket soc
 asio::awaitable<void> serve_tls_connection(Emulator& emulator, tcp::socket socket, ssl::context& context,
                                            ConnectionInfo info)
 {
+    if (info.accept_delay.count() > 0) {
+        co_await sleep_for(info.accept_delay);
+    }
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), context);
     tcp_layer(stream).expires_after(handshake_timeout);
     const auto handshake_result = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
@@ -334,6 +351,12 @@ asio::awaitable<void> accept_connections(Emulator& emulator, tcp::acceptor& acce
         info.local_port = acceptor.local_endpoint().port();
         info.scheme = tls != nullptr ? "https" : "http";
         info.listener_authority = listener_authority;
+        if (const auto delay = emulator.faults.take({FaultKind::accept_delay}, {FaultTarget::connection, {}, {}})) {
+            info.accept_delay = std::chrono::milliseconds(delay->duration_ms);
+            info.connection_faults.emplace_back(fault_kind_name(delay->kind));
+            log_line("fault accept_delay: waiting " + std::to_string(delay->duration_ms) + " ms before serving "
+                     + info.peer);
+        }
         if (tls != nullptr) {
             asio::co_spawn(executor, serve_tls_connection(emulator, std::move(socket), *tls, std::move(info)),
                            report_session_exception);

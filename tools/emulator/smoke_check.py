@@ -242,6 +242,16 @@ def run_checks(emulator, port):
     add_fault({"kind": "export_status", "status": "ERROR", "error_msg": "export job failed"})
     response, body = listing()
     check("export_status ERROR", json.loads(body)["status"] == "ERROR", body)
+    control("POST", "reset")
+    add_fault({"kind": "link_count_change", "data_type": "visit", "links": 3})
+    first = json.loads(listing()[1])["downloadLinks"]
+    second = json.loads(listing()[1])["downloadLinks"]
+    response, body = request(port, "GET", object_path(second["visit"][0]))
+    check("link_count_change leaves the first listing alone", len(first["visit"]) == 1, first["visit"])
+    check("link_count_change lists 3 other visit chunks later",
+          len(second["visit"]) == 3 and len(second["page"]) == 1 and hashlib.md5(body).hexdigest() != full_md5
+          and response.getheader("x-amz-meta-md5-hash") == hashlib.md5(body).hexdigest()
+          and gzip.decompress(body).startswith(b"visitUserId,"), second["visit"])
 
     # Faults that change the delivery.
     request_text = f"GET {visit_path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n"
@@ -272,6 +282,11 @@ def run_checks(emulator, port):
     time.sleep(1)
     closed = connection.sock.recv(1) == b""
     check("keepalive_close_after_idle_ms closes the idle connection", closed)
+    add_fault({"kind": "accept_delay", "delay_ms": 800})
+    started = time.monotonic()
+    response, body = request(port, "GET", visit_path)
+    elapsed = time.monotonic() - started
+    check("accept_delay holds a new connection about 0.8 s", body == full and 0.75 < elapsed < 2, elapsed)
 
     # Control API.
     status, body = control("POST", "faults", {"faults": [{"kind": "wrong_md5", "target": "api"}]})

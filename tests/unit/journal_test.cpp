@@ -1,0 +1,117 @@
+// The export journal: a listed record with another count than the type's
+// previous one voids the type's verified records, when the journal is read
+// and when a run records a listing.
+#include "journal.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+using namespace gioexport;
+using namespace gioexport::detail;
+
+namespace {
+
+const std::string old_md5 = "0123456789abcdef0123456789abcdef";
+const std::string new_md5 = "fedcba9876543210fedcba9876543210";
+const std::string page_md5 = "00112233445566778899aabbccddeeff";
+
+// A fresh folder under TMPDIR, removed with everything in it at the end.
+struct journal_folder {
+    std::filesystem::path path;
+
+    journal_folder()
+    {
+        std::string pattern = (std::filesystem::temp_directory_path() / "gioexport-journal-XXXXXX").string();
+        BOOST_TEST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~journal_folder()
+    {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+
+    void write_journal(const std::string& text) const
+    {
+        std::ofstream(path / export_journal::file_name, std::ios::binary) << text;
+    }
+};
+
+journal_entry entry_with(const std::string& md5)
+{
+    return journal_entry{1000, md5, verification::verified};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(journal)
+
+BOOST_AUTO_TEST_CASE(changed_count_voids_verified_on_read)
+{
+    journal_folder folder;
+    folder.write_journal("listed visit 2\n"
+                         "listed page 1\n"
+                         "verified visit 0 1000 " + old_md5 + " verified\n"
+                         "verified visit 1 1000 " + old_md5 + " verified\n"
+                         "verified page 0 1000 " + page_md5 + " verified\n"
+                         "listed visit 3\n"
+                         "verified visit 0 1000 " + new_md5 + " verified\n");
+    const export_journal journal(folder.path);
+
+    const auto first = journal.verified("visit", 0);
+    BOOST_TEST_REQUIRE(first.has_value());
+    BOOST_TEST(first->md5 == new_md5);
+    BOOST_TEST(!journal.verified("visit", 1).has_value());
+    const auto page = journal.verified("page", 0);
+    BOOST_TEST_REQUIRE(page.has_value());
+    BOOST_TEST(page->md5 == page_md5);
+}
+
+BOOST_AUTO_TEST_CASE(same_count_keeps_verified_on_read)
+{
+    journal_folder folder;
+    folder.write_journal("listed visit 2\n"
+                         "verified visit 1 1000 " + old_md5 + " verified\n"
+                         "listed visit 2\n"
+                         // A torn line is ignored, so it voids nothing.
+                         "listed visit 7");
+    const export_journal journal(folder.path);
+    const auto second = journal.verified("visit", 1);
+    BOOST_TEST_REQUIRE(second.has_value());
+    BOOST_TEST(second->md5 == old_md5);
+}
+
+BOOST_AUTO_TEST_CASE(record_listed_applies_rule)
+{
+    journal_folder folder;
+    {
+        export_journal journal(folder.path);
+        BOOST_TEST(!journal.record_listed("visit", 2).has_value());
+        journal.record_verified("visit", 0, entry_with(old_md5));
+        journal.record_listed("page", 1);
+        journal.record_verified("page", 0, entry_with(page_md5));
+
+        const auto same = journal.record_listed("visit", 2);
+        BOOST_TEST_REQUIRE(same.has_value());
+        BOOST_TEST(*same == 2u);
+        BOOST_TEST(journal.verified("visit", 0).has_value());
+
+        const auto changed = journal.record_listed("visit", 3);
+        BOOST_TEST_REQUIRE(changed.has_value());
+        BOOST_TEST(*changed == 2u);
+        BOOST_TEST(!journal.verified("visit", 0).has_value());
+        BOOST_TEST(journal.verified("page", 0).has_value());
+    }
+
+    // A later run reads the same state from the file.
+    const export_journal reread(folder.path);
+    BOOST_TEST(!reread.verified("visit", 0).has_value());
+    BOOST_TEST(reread.verified("page", 0).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
