@@ -533,8 +533,9 @@ typedef struct gioexport_download_options {
     /* 1: fail with GIOEXPORT_E_MD5_MISSING when the server sends no MD5
      * header. 0 (default): keep such a file, marked unverified. */
     int require_md5;
-    /* Size in bytes of the buffer a transfer reads into, hashes and writes
-     * from. Default 262144; values below 16384 are raised to 16384. */
+    /* Bytes of buffer per transfer: it fills one half while the other half
+     * is hashed and written. Default 262144; values below 16384 are raised
+     * to 16384. */
     size_t buffer_size;
 } gioexport_download_options;
 
@@ -604,7 +605,7 @@ typedef struct gioexport_export_request {
     /* Required: the folder under which files land as
      * out_dir/<ai>/<exportType>/<exportDate>/<dataType>/part-NNNNN.csv.gz. */
     const char* out_dir;
-    /* Downloads in flight at once, 1 to 256. Default 4. */
+    /* Downloads in flight at once, 1 to 256. Default 8. */
     size_t concurrency;
     /* How long to keep polling while the export is RUNNING, in seconds.
      * 0 (default) fails at once with GIOEXPORT_E_EXPORT_NOT_READY. */

@@ -38,10 +38,10 @@ public:
     // syncs of several finished files overlap, which the file system turns
     // into fewer journal commits.
     detail::file_pool files{4};
-    // Transfer buffers of the default download_options::buffer_size, and the
-    // thread that hashes them. Buffers outlive the engine, which may hold
-    // some until it stops.
-    detail::buffer_pool buffers{download_options{}.buffer_size, 32};
+    // Transfer buffers (halves of the default download_options::buffer_size)
+    // and the thread that hashes them. Buffers outlive the engine, which may
+    // hold some until it stops.
+    detail::buffer_pool buffers{detail::transfer_buffer_size(download_options{}), 32};
     std::unique_ptr<detail::md5_engine> hashing =
         detail::md5_engine::has_lanes() ? std::make_unique<detail::md5_engine>() : nullptr;
 

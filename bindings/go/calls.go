@@ -139,7 +139,7 @@ type ExportRequest struct {
 	// OutDir/<ai>/<exportType>/<exportDate>/<dataType>/part-NNNNN.csv.gz.
 	OutDir string
 	// Concurrency is the number of downloads in flight at once, 1 to 256
-	// (default 4).
+	// (default 8).
 	Concurrency int
 	// Wait is how long to keep polling while the export is RUNNING,
 	// rounded up to whole seconds. Zero fails at once with

@@ -28,7 +28,8 @@ using progress_callback = std::function<void(std::uint64_t done, std::uint64_t t
 struct download_options {
     // Fail with errc::md5_missing when the response carries no MD5 header.
     bool require_md5 = false;
-    // Size of the one buffer a transfer reads into, hashes and writes from.
+    // Bytes of buffer per transfer. The transfer fills one half while the
+    // other half is hashed and written.
     std::size_t buffer_size = 256 * 1024;
     progress_callback on_progress;
 };

@@ -35,7 +35,7 @@ struct export_request {
     // Files land in out_dir/<ai>/<exportType>/<exportDate>/<dataType>/part-NNNNN.csv.gz.
     std::filesystem::path out_dir;
     // Number of downloads in flight at once.
-    std::size_t concurrency = 4;
+    std::size_t concurrency = 8;
     // How long to keep polling while the export is RUNNING; zero fails at once
     // with errc::export_not_ready.
     std::chrono::seconds wait{0};

@@ -241,9 +241,10 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const fetch_se
         slot.emplace(co_await hooks.transfer_slots->acquire("a transfer slot for " + file_name));
     part_file part(target, resume ? part_file::open_mode::resume : part_file::open_mode::truncate);
 
-    // The client's buffers serve transfers of the default size; another size
-    // gets buffers of its own.
-    const std::size_t buffer_size = std::max<std::size_t>(options.buffer_size, 16 * 1024);
+    // The transfer's bytes go through two halves of options.buffer_size in
+    // turn. The client's buffers serve the default size; another size gets
+    // buffers of its own.
+    const std::size_t buffer_size = transfer_buffer_size(options);
     std::optional<buffer_pool> own_buffers;
     buffer_pool* buffers = settings.buffers;
     if (buffers == nullptr || buffers->buffer_size() != buffer_size)
@@ -302,6 +303,9 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const fetch_se
     } catch (const error& e) {
         throw error(e.code(), file_name + ": " + e.what(), e.http_status());
     }
+    // The digest comes before the slot is given up: finish() gives the
+    // buffers back, so the next transfer takes them instead of new ones.
+    const std::string actual = co_await md5.finish();
     if (slot)
         slot->release();
 
@@ -313,7 +317,6 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const fetch_se
                                          ": the body had no length and ended with the connection, and no MD5 "
                                          "header was sent to prove it complete");
 
-    const std::string actual = co_await md5.finish();
     verification state{};
     try {
         state = check_md5(expected_md5, actual, options.require_md5, file_name);

@@ -10,6 +10,7 @@
 #include <gioexport/download.hpp>
 #include <gioexport/options.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -59,6 +60,13 @@ struct fetch_settings {
 asio::awaitable<file_result> fetch_file(http_context& context, const fetch_settings& settings,
                                         std::string url, std::filesystem::path target,
                                         download_options options, fetch_hooks hooks = {});
+
+// Returns the size of each of a transfer's two buffers: half of
+// options.buffer_size, which is raised to 16 KiB first.
+inline std::size_t transfer_buffer_size(const download_options& options) noexcept
+{
+    return std::max<std::size_t>(options.buffer_size, 16 * 1024) / 2;
+}
 
 // At most this many redirects are followed for one download.
 inline constexpr int max_redirects = 5;

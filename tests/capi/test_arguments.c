@@ -135,7 +135,7 @@ static void check_init_struct_sizes(void)
     CHECK_INIT_STOPS_AT(request, request_size,
                         gioexport_export_request_init(&request.value, request_size));
     CHECK(request.value.expiry_minutes == GIOEXPORT_DEFAULT_EXPIRY_MINUTES);
-    CHECK(request.value.concurrency == 4);
+    CHECK(request.value.concurrency == 8);
     CHECK(request.value.poll_interval_seconds == 30);
 
     /* A size that cannot hold struct_size itself writes nothing. */
@@ -386,7 +386,7 @@ static void check_export_arguments(gioexport_client* client)
 
     gioexport_export_request_init(&request, sizeof request);
     CHECK(request.expiry_minutes == GIOEXPORT_DEFAULT_EXPIRY_MINUTES);
-    CHECK(request.concurrency == 4);
+    CHECK(request.concurrency == 8);
     CHECK(request.poll_interval_seconds == 30);
     request.export_type = "hour";
     request.export_date = "2026120410";

@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(defaults_apply_without_options)
     const cli_settings& s = settings_of(result);
     BOOST_TEST((s.cmd == command::download));
     BOOST_TEST(s.client.base_url == "https://www.growingio.com");
-    BOOST_TEST(s.concurrency == 4u);
+    BOOST_TEST(s.concurrency == 8u);
     BOOST_TEST(s.out_dir.string() == "./gioexport-data");
     BOOST_TEST(s.wait.count() == 0);
     BOOST_TEST(s.poll_interval.count() == 30);
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(empty_variable_counts_as_unset)
     environment env = credentials_env();
     env.set("GIOEXPORT_CONCURRENCY", "");
     const parse_result result = parse_arguments(download_args(), env);
-    BOOST_TEST(settings_of(result).concurrency == 4u);
+    BOOST_TEST(settings_of(result).concurrency == 8u);
 }
 
 BOOST_AUTO_TEST_CASE(switches_accept_boolean_words)

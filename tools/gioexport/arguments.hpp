@@ -35,7 +35,7 @@ struct cli_settings {
     std::vector<gioexport::data_type> data_types;   // empty: all types
     std::vector<std::string> undocumented_types;    // requested names the docs do not list
     std::filesystem::path out_dir = "./gioexport-data";
-    std::size_t concurrency = 4;
+    std::size_t concurrency = 8;
     std::chrono::seconds wait{0};
     std::chrono::seconds poll_interval{30};
     bool require_md5 = false;

@@ -216,7 +216,7 @@ Export:
 Download:
   --out DIR              output folder (default ./gioexport-data); files land in
                          DIR/<ai>/<export type>/<export date>/<data type>/
-  --concurrency N        number of downloads in flight, 1 to 64 (default 4)
+  --concurrency N        number of downloads in flight, 1 to 64 (default 8)
   --require-md5          fail a file whose response carries no MD5 header
 
 Output:
@@ -272,7 +272,7 @@ Environment:
 下载：
   --out DIR              输出目录（默认 ./gioexport-data）；文件保存在
                          DIR/<ai>/<导出类型>/<导出日期>/<数据类型>/ 下
-  --concurrency N        同时进行的下载数，1 到 64（默认 4）
+  --concurrency N        同时进行的下载数，1 到 64（默认 8）
   --require-md5          响应不带 MD5 头的文件视为失败
 
 输出：

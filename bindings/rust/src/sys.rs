@@ -434,7 +434,7 @@ mod tests {
         let request = initialized(gioexport_export_request_init);
         assert_eq!(request.expiry_minutes, GIOEXPORT_DEFAULT_EXPIRY_MINUTES);
         assert_eq!(request.data_type_count, 0);
-        assert_eq!(request.concurrency, 4);
+        assert_eq!(request.concurrency, 8);
         assert_eq!(request.wait_seconds, 0);
         assert_eq!(request.poll_interval_seconds, 30);
         assert_eq!(request.require_md5, 0);

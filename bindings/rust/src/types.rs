@@ -246,7 +246,7 @@ pub struct ExportRequest {
     /// The folder under which files land as
     /// `out_dir/<ai>/<exportType>/<exportDate>/<dataType>/part-NNNNN.csv.gz`.
     pub out_dir: PathBuf,
-    /// Downloads in flight at once, 1 to 256. `None` keeps the default of 4.
+    /// Downloads in flight at once, 1 to 256. `None` keeps the default of 8.
     pub concurrency: Option<usize>,
     /// How long to keep polling while the export is `RUNNING`, rounded up
     /// to whole seconds. Zero fails at once with [`Code::EXPORT_NOT_READY`].
