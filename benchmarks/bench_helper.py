@@ -19,8 +19,8 @@ MIB = 1024 * 1024
 
 # Order of the tools in the table, with the label printed for each.
 TOOL_LABELS = {
-    "gioexport-c4": "gioexport download (default, concurrency 4)",
-    "gioexport-c8": "gioexport download --concurrency 8",
+    "gioexport-c4": "gioexport download --concurrency 4",
+    "gioexport-c8": "gioexport download (default, concurrency 8)",
     "gioexport-links": "gioexport links (token and listing only, no download)",
     "curl": "curl --parallel --parallel-max 8 (no check)",
     "curl+md5sum": "curl --parallel --parallel-max 8, then md5sum -c",
