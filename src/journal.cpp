@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace gioexport::detail {
@@ -53,6 +54,23 @@ export_journal::export_journal(const std::filesystem::path& export_dir) : path_(
     if (ec)
         throw error(errc::io_error, "creating folder \"" + export_dir.string() + "\" failed: " + ec.message());
 
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+        throw_io(errno, "opening journal", path_);
+    // One run per export folder: a second run would rename and remove files
+    // under the first one and overwrite its manifest. The lock ends with the
+    // process, also when it is killed.
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (err == EWOULDBLOCK)
+            throw error(errc::io_error, "export folder \"" + export_dir.string() +
+                                            "\" is in use by another gioexport run (its journal is locked); "
+                                            "wait for that run to end, or choose another output folder");
+        throw_io(err, "locking journal", path_);
+    }
+
     std::ifstream in(path_, std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
@@ -79,9 +97,6 @@ export_journal::export_journal(const std::filesystem::path& export_dir) : path_(
         }
     }
 
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-        throw_io(errno, "opening journal", path_);
     // A torn last line would glue onto the next record, so end it first.
     if (!text.empty() && text.back() != '\n')
         append("");

@@ -42,8 +42,10 @@ class export_journal {
 public:
     static constexpr const char* file_name = ".gioexport-journal";
 
-    // Opens (creating) the journal in `export_dir` and reads what earlier
-    // runs recorded. Throws errc::io_error or errc::disk_full.
+    // Opens (creating) the journal in `export_dir`, locks it for this run
+    // and reads what earlier runs recorded. Throws errc::io_error when
+    // another run holds the lock, and errc::io_error or errc::disk_full when
+    // the file cannot be opened.
     explicit export_journal(const std::filesystem::path& export_dir);
     export_journal(const export_journal&) = delete;
     export_journal& operator=(const export_journal&) = delete;

@@ -3,6 +3,8 @@
 // and when a run records a listing.
 #include "journal.hpp"
 
+#include <gioexport/error.hpp>
+
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
@@ -112,6 +114,25 @@ BOOST_AUTO_TEST_CASE(record_listed_applies_rule)
     const export_journal reread(folder.path);
     BOOST_TEST(!reread.verified("visit", 0).has_value());
     BOOST_TEST(reread.verified("page", 0).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(second_open_is_refused_while_locked)
+{
+    journal_folder folder;
+    {
+        export_journal first(folder.path);
+        try {
+            export_journal second(folder.path);
+            BOOST_ERROR("a second journal opened while the first held the lock");
+        } catch (const gioexport::error& e) {
+            BOOST_TEST(e.code() == errc::io_error);
+            BOOST_TEST(std::string(e.what()).find("in use by another gioexport run") != std::string::npos);
+        }
+        // The refused open left the first journal usable.
+        first.record_listed("visit", 1);
+    }
+    // Closing the first journal releases the lock.
+    BOOST_CHECK_NO_THROW(export_journal{folder.path});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
