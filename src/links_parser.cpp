@@ -209,7 +209,17 @@ std::string parse_token_response(std::string_view body, int http_status)
 std::string redact_url(std::string_view url)
 {
     const auto cut = url.find_first_of("?#");
-    const std::string_view kept = url.substr(0, std::min<std::size_t>(cut, 200));
+    std::string without_user(url.substr(0, std::min<std::size_t>(cut, 200)));
+    // A user name and password before the host ("scheme://user:password@")
+    // are dropped; the authority ends at the first '/' after the scheme.
+    if (const auto scheme_end = without_user.find("://"); scheme_end != std::string::npos) {
+        const auto authority = scheme_end + 3;
+        const auto path = without_user.find('/', authority);
+        const auto at = without_user.rfind('@', path == std::string::npos ? std::string::npos : path);
+        if (at != std::string::npos && at >= authority)
+            without_user.erase(authority, at + 1 - authority);
+    }
+    const std::string_view kept = without_user;
     // Control characters are escaped so a hostile link cannot forge log lines.
     std::string shown;
     for (unsigned char c : kept) {

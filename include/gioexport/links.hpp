@@ -64,7 +64,8 @@ links_response parse_links_response(std::string_view body, links_shape shape,
 std::string parse_token_response(std::string_view body, int http_status);
 
 // Returns the URL with its query string and fragment replaced by "?..."
-// so it can appear in logs and errors without the link's signature.
+// and without a user name or password, so it can appear in logs and errors
+// without the link's signature or a proxy's password.
 std::string redact_url(std::string_view url);
 
 }  // namespace gioexport

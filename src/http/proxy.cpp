@@ -46,7 +46,11 @@ std::optional<proxy_endpoint> parse_proxy(const std::string& url, const char* so
     // A proxy given as host:port gets the http scheme, as curl assumes.
     const std::string full = url.find("://") == std::string::npos ? "http://" + url : url;
     const auto parsed = boost::urls::parse_absolute_uri(full);
-    if (!parsed || parsed->scheme_id() != boost::urls::scheme::http || parsed->host().empty())
+    // Anything after the port (Boost.URL 1.81 reads "host:1abc" as port 1
+    // and path "abc") would be ignored, so it is rejected.
+    const bool only_authority = parsed && (parsed->encoded_path().empty() || parsed->encoded_path() == "/") &&
+                                !parsed->has_query() && !parsed->has_fragment();
+    if (!parsed || parsed->scheme_id() != boost::urls::scheme::http || parsed->host().empty() || !only_authority)
         throw error(errc::invalid_argument, std::string("invalid proxy ") + source + " " + redact_url(full) +
                                                 ": expected http://[user:password@]host:port");
     proxy_endpoint proxy;

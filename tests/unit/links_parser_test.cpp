@@ -190,6 +190,9 @@ BOOST_AUTO_TEST_CASE(redact_url_drops_query)
     BOOST_TEST(redact_url("https://h.invalid/a") == "https://h.invalid/a");
     BOOST_TEST(redact_url("https://h.invalid/a#frag") == "https://h.invalid/a?...");
     BOOST_TEST(redact_url("https://h.invalid/a\r\nX-Forged: 1") == "https://h.invalid/a%0D%0AX-Forged: 1");
+    BOOST_TEST(redact_url("http://bob:pw@proxy.invalid:8080") == "http://proxy.invalid:8080");
+    BOOST_TEST(redact_url("socks5://b@b:p@w@h.invalid/x@y") == "socks5://h.invalid/x@y");
+    BOOST_TEST(redact_url("https://h.invalid/a@b") == "https://h.invalid/a@b");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,5 @@
 // Parsing of request targets, including IP literals and redirects.
+#include "http/proxy.hpp"
 #include "http/url.hpp"
 
 #include <gioexport/error.hpp>
@@ -54,6 +55,45 @@ BOOST_AUTO_TEST_CASE(redirect_resolution)
     BOOST_TEST(resolve_reference("https://a.invalid/x/y?s=1", "/z") == "https://a.invalid/z");
     BOOST_TEST(resolve_reference("https://a.invalid/x/y", "https://b.invalid:8443/q") ==
                "https://b.invalid:8443/q");
+}
+
+BOOST_AUTO_TEST_CASE(proxy_with_junk_after_port_rejected)
+{
+    for (const char* url : {"http://127.0.0.1:1abc", "127.0.0.1:1x", "http://proxy.invalid:8080/path",
+                            "http://proxy.invalid:8080?x=1"}) {
+        BOOST_TEST_CONTEXT(url)
+        {
+            proxy_options options;
+            options.url = url;
+            options.from_environment = false;
+            try {
+                proxy_config config(options);
+                BOOST_ERROR("accepted");
+            } catch (const error& e) {
+                BOOST_TEST(e.code() == errc::invalid_argument);
+            }
+        }
+    }
+    proxy_options good;
+    good.url = "http://proxy.invalid:8080/";
+    good.from_environment = false;
+    BOOST_CHECK_NO_THROW(proxy_config{good});
+}
+
+BOOST_AUTO_TEST_CASE(proxy_error_hides_password)
+{
+    proxy_options options;
+    options.url = "https://bob:hunter2pw@127.0.0.1:1";
+    options.from_environment = false;
+    try {
+        proxy_config config(options);
+        BOOST_ERROR("an https proxy URL was accepted");
+    } catch (const error& e) {
+        const std::string message = e.what();
+        BOOST_TEST(message.find("hunter2pw") == std::string::npos);
+        BOOST_TEST(message.find("bob") == std::string::npos);
+        BOOST_TEST(message.find("127.0.0.1:1") != std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
