@@ -73,7 +73,7 @@ listing_verdict judge_listing(const links_response& listing, const export_reques
         return listing_verdict::keep_waiting;
     case export_status::not_exists: {
         const auto now = system_clock::now();
-        if (request.date.period_end(request.type) + not_ready_window > now)
+        if (not_exists_means_not_ready(request.type, request.date, now))
             return listing_verdict::keep_waiting;
         if (request.date.period_start(request.type) + retention < now)
             throw error(errc::export_past_retention,
@@ -322,6 +322,11 @@ std::string part_file_name(std::size_t position)
     char name[32];
     std::snprintf(name, sizeof name, "part-%05zu.csv.gz", position);
     return name;
+}
+
+bool not_exists_means_not_ready(export_type type, const export_date& date, system_clock::time_point now)
+{
+    return date.period_end(type) + not_ready_window > now;
 }
 
 std::size_t export_result::failed_count() const noexcept

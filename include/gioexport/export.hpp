@@ -68,4 +68,11 @@ struct export_result {
 // more.
 std::string part_file_name(std::size_t position);
 
+// Returns whether NOT_EXISTS for this period means "not produced yet" rather
+// than "not there": true when the period has not ended, or ended less than
+// 3 hours before `now`. Hours are usually ready about 30 minutes after they end, and one to
+// two hours later during the early-morning statistics jobs.
+bool not_exists_means_not_ready(export_type type, const export_date& date,
+                                std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 }  // namespace gioexport

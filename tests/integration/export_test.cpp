@@ -117,11 +117,20 @@ BOOST_AUTO_TEST_CASE(not_exists_told_apart_by_age)
     BOOST_CHECK_EXCEPTION(run(io, c.download_export(make_request(export_type::day, beijing_day(20), out.path()))),
                           error, [](const error& e) { return has_code(e, errc::export_past_retention); });
 
-    // A future hour is NOT_EXISTS on the server and "not ready" for the client.
-    const auto listing = run(io, c.fetch_links(export_type::hour, export_date::parse(beijing_hour(-2))));
+    // The current hour is NOT_EXISTS on the server and "not ready" for the
+    // client.
+    const auto listing = run(io, c.fetch_links(export_type::hour, export_date::parse(beijing_hour(0))));
     BOOST_TEST(listing.status == export_status::not_exists);
-    BOOST_CHECK_EXCEPTION(run(io, c.download_export(make_request(export_type::hour, beijing_hour(-2), out.path()))),
+    BOOST_CHECK_EXCEPTION(run(io, c.download_export(make_request(export_type::hour, beijing_hour(0), out.path()))),
                           error, [](const error& e) { return has_code(e, errc::export_not_ready); });
+
+    // A period in the future is rejected before any request.
+    const auto requests_before = count_requests(emulator, "/v2/");
+    BOOST_CHECK_EXCEPTION(run(io, c.fetch_links(export_type::hour, export_date::parse(beijing_hour(-2)))), error,
+                          [](const error& e) { return has_code(e, errc::invalid_argument); });
+    BOOST_CHECK_EXCEPTION(run(io, c.download_export(make_request(export_type::hour, beijing_hour(-2), out.path()))),
+                          error, [](const error& e) { return has_code(e, errc::invalid_argument); });
+    BOOST_TEST(count_requests(emulator, "/v2/") == requests_before);
 }
 
 BOOST_AUTO_TEST_CASE(invalid_values_rejected_before_requests)

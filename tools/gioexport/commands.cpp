@@ -137,20 +137,28 @@ asio::awaitable<int> run_links(gioexport::client client, cli_settings settings, 
 {
     const auto deadline = steady_clock::now() + settings.wait;
     gioexport::links_response listing;
+    // NOT_EXISTS for a period that has not ended or ended less than 3 hours
+    // ago means "not produced yet", as for download: it is polled like
+    // RUNNING.
+    auto not_ready = [&] {
+        return listing.status == gioexport::export_status::running ||
+               (listing.status == gioexport::export_status::not_exists &&
+                gioexport::not_exists_means_not_ready(*settings.type, *settings.date));
+    };
     for (;;) {
         listing = co_await fetch_listing(client, settings);
-        if (listing.status != gioexport::export_status::running)
+        if (!not_ready())
             break;
         if (steady_clock::now() + settings.poll_interval > deadline)
             break;
         log_line(client, gioexport::log_level::info,
-                 "the export is RUNNING; polling again in " +
+                 "the export is " + listing.status_text + "; polling again in " +
                      std::to_string(settings.poll_interval.count()) + " s");
         asio::steady_timer timer(co_await asio::this_coro::executor, settings.poll_interval);
         co_await timer.async_wait(asio::use_awaitable);
     }
 
-    const exit_code code = exit_code_for(listing.status);
+    const exit_code code = not_ready() ? exit_code::not_ready : exit_code_for(listing.status);
     const boost::json::object document = listing_to_json(listing, settings.show_links, code);
     write_stdout(settings.json ? serialize_line(document) : serialize_indented(document));
 
@@ -161,7 +169,7 @@ asio::awaitable<int> run_links(gioexport::client client, cli_settings settings, 
             status_message = message_id::status_running;
             break;
         case gioexport::export_status::not_exists:
-            status_message = message_id::status_not_exists;
+            status_message = not_ready() ? message_id::status_not_ready : message_id::status_not_exists;
             break;
         case gioexport::export_status::error:
             status_message = message_id::status_error;

@@ -127,6 +127,10 @@ constexpr message_entry messages[] = {
      "The export does not exist (status NOT_EXISTS). Check that raw-data export is enabled for "
      "the project and that the date lies within the last 15 days.",
      "导出不存在（状态 NOT_EXISTS）。请确认项目已开通原始数据导出，且日期在最近 15 天内。"},
+    {message_id::status_not_ready,
+     "The export is not ready yet (status NOT_EXISTS for a period that has not ended or ended less "
+     "than 3 hours ago). Use --wait to keep polling, or try again later.",
+     "导出尚未就绪（尚未结束或结束不到 3 小时的时间段返回状态 NOT_EXISTS）。可用 --wait 持续轮询，或稍后再试。"},
     {message_id::status_error,
      "The export job failed on the server (status ERROR).",
      "服务器上的导出任务失败（状态 ERROR）。"},

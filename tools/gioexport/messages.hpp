@@ -63,6 +63,7 @@ enum class message_id {
     // Listing status that is not FINISHED.
     status_running,
     status_not_exists,
+    status_not_ready,
     status_error,
     status_unknown,             // {0} status text
 
