@@ -13,6 +13,12 @@ namespace {
 
 namespace asio = boost::asio;
 
+// "1 link" or "N links", for log lines.
+std::string count_of_links(std::size_t count)
+{
+    return std::to_string(count) + (count == 1 ? " link" : " links");
+}
+
 // Whether `name` is part-NNNNN.csv.gz, with five or more digits, optionally
 // followed by .part: the names part_file_name() gives and their .part files.
 bool is_part_file_name(std::string_view name)
@@ -102,9 +108,8 @@ export_jobs::export_jobs(const asio::any_io_executor& executor, const links_resp
         state.counts.push_back(state.count);
         const auto previous = journal_.record_listed(links.type.name(), state.count);
         if (previous && *previous != state.count) {
-            log_(log_level::warning, "data type \"" + links.type.name() + "\" had " + std::to_string(*previous) +
-                                         " links when an earlier run listed it and has " +
-                                         std::to_string(state.count) +
+            log_(log_level::warning, "data type \"" + links.type.name() + "\" had " + count_of_links(*previous) +
+                                         " when an earlier run listed it and has " + count_of_links(state.count) +
                                          " now; removing its files to download it again");
             remove_type_files(export_dir_ / links.type.name());
         }
@@ -207,8 +212,8 @@ void export_jobs::compare_listing(const links_response& listing)
         state->pending_count = count;
         if (state->restarts < max_restarts) {
             ++state->restarts;
-            log_(log_level::warning, "data type \"" + name + "\" has " + std::to_string(count) +
-                                         " links in a new listing instead of " +
+            log_(log_level::warning, "data type \"" + name + "\" has " + count_of_links(count) +
+                                         " in a new listing instead of " +
                                          std::to_string(state->counts[state->counts.size() - 2]) +
                                          "; starting it over (restart " + std::to_string(state->restarts) +
                                          " of at most " + std::to_string(max_restarts) +

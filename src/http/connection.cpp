@@ -99,7 +99,7 @@ asio::awaitable<std::unique_ptr<connection>> open_connection(const http_target& 
     set_deadline(stream.next_layer(), timeouts.tls_handshake);
     auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, nothrow);
     if (handshake_ec)
-        throw_transport_error(handshake_ec, "TLS handshake with " + target.host_header);
+        throw_transport_error(handshake_ec, "performing the TLS handshake with " + target.host_header);
     co_return std::make_unique<connection>(target.origin(), std::move(stream));
 }
 

@@ -210,7 +210,7 @@ BOOST_AUTO_TEST_CASE(journal_count_differs_at_start)
     const auto [result, log] = run_export(emulator, out.path(), 2);
 
     BOOST_TEST(result.all_ok());
-    BOOST_TEST(log.find("\"visit\" had 2 links when an earlier run listed it and has 3 now") != std::string::npos);
+    BOOST_TEST(log.find("\"visit\" had 2 links when an earlier run listed it and has 3 links now") != std::string::npos);
     // Only the three visit files were downloaded; page and action were
     // verified by the first run.
     BOOST_TEST(count_requests(emulator, "/objects/") == 3u);

@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(journal_count_change_removes_files)
     BOOST_TEST(fixture.jobs->job_count() == 4u);
     BOOST_TEST_REQUIRE(fixture.log_lines.size() == 1u);
     BOOST_TEST(fixture.log_lines[0].find("\"visit\" had 2 links") != std::string::npos);
-    BOOST_TEST(fixture.log_lines[0].find("has 3 now") != std::string::npos);
+    BOOST_TEST(fixture.log_lines[0].find("has 3 links now") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(changed_count_queues_type_again)
