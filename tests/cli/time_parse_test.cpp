@@ -135,6 +135,7 @@ BOOST_AUTO_TEST_CASE(durations_parse_to_seconds)
         {"90", 90},         {"0", 0},           {"90s", 90},        {"90m", 5400},
         {"2h", 7200},       {"1h30m", 5400},    {"1h30m15s", 5415}, {"1h15s", 3615},
         {"30m5s", 1805},    {"0s", 0},          {"360h", 1296000},  {"1296000", 1296000},
+        {"2d", 172800},     {"1d12h", 129600},  {"15d", 1296000},
     };
     for (const row& r : rows) {
         BOOST_TEST_CONTEXT("input " << r.input)
@@ -150,7 +151,7 @@ BOOST_AUTO_TEST_CASE(durations_reject_malformed_input)
 {
     const char* const inputs[] = {
         "",      "1.5h",  "1m1h",       "1h1h", "h",    "10x",  "-5",
-        " 5",    "5 s",   "1d",         "1H",   "1h30", "361h", "1296001",
+        " 5",    "5 s",   "16d",        "1H",   "1h30", "361h", "1296001", "1h1d",
         "1234567890",     "9999999999s",
     };
     for (const char* input : inputs) {

@@ -83,8 +83,8 @@ constexpr message_entry messages[] = {
      "a whole number from 1 to 64",
      "1 到 64 之间的整数"},
     {message_id::form_wait,
-     "a duration such as 90s, 90m, 2h or 1h30m, or plain seconds, up to 15 days",
-     "时长，例如 90s、90m、2h 或 1h30m，或纯秒数，最长 15 天"},
+     "a duration such as 90s, 90m, 2h, 1h30m or 2d, or plain seconds, up to 15 days",
+     "时长，例如 90s、90m、2h、1h30m 或 2d，或纯秒数，最长 15 天"},
     {message_id::form_poll_interval,
      "a duration from 1s to 15 days such as 30s, 5m or 1h30m, or plain seconds",
      "1 秒到 15 天之间的时长，例如 30s、5m 或 1h30m，或纯秒数"},
@@ -211,9 +211,9 @@ Export:
                          (default: all types, through the all-types endpoint)
   --expire MINUTES       lifetime of the download links, 1 to 10080 minutes
                          (default 5)
-  --wait DURATION        how long to keep polling while the export is RUNNING,
-                         e.g. 90s, 90m, 2h, 1h30m or plain seconds (default 0:
-                         fail at once)
+  --wait DURATION        how long to keep polling while the export is not
+                         ready, e.g. 90s, 90m, 2h, 1h30m, 2d or plain seconds
+                         (default 0: fail at once)
   --poll-interval DURATION
                          time between two polls while waiting (default 30s)
 
@@ -268,8 +268,8 @@ Environment:
   --data-types LIST      以逗号分隔的数据类型，例如 visit,page
                          （默认：全部类型，使用全类型接口）
   --expire MINUTES       下载链接的有效期，1 到 10080 分钟（默认 5）
-  --wait DURATION        导出状态为 RUNNING 时持续轮询的时长，例如 90s、90m、
-                         2h、1h30m 或纯秒数（默认 0：立即失败）
+  --wait DURATION        导出尚未就绪时持续轮询的时长，例如 90s、90m、
+                         2h、1h30m、2d 或纯秒数（默认 0：立即失败）
   --poll-interval DURATION
                          等待期间两次轮询的间隔（默认 30s）
 

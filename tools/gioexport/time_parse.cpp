@@ -156,7 +156,7 @@ std::optional<std::string> beijing_digits_from_argument(std::string_view text)
 std::optional<std::chrono::seconds> parse_duration(std::string_view text)
 {
     // Nine digits per number keep every part below 10^9 units, so the sum of
-    // three parts fits in 64 bits before the range check.
+    // four parts fits in 64 bits before the range check.
     constexpr std::size_t max_number_digits = 9;
 
     if (text.empty())
@@ -171,9 +171,9 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text)
         return plain;
     }
 
-    // Each unit may appear once, in the order h, m, s.
-    constexpr std::string_view units = "hms";
-    constexpr long long unit_seconds[] = {3600, 60, 1};
+    // Each unit may appear once, in the order d, h, m, s.
+    constexpr std::string_view units = "dhms";
+    constexpr long long unit_seconds[] = {86400, 3600, 60, 1};
     std::size_t next_unit = 0;
     long long total = 0;
     std::size_t pos = 0;
