@@ -34,9 +34,8 @@ public:
     boost::asio::any_io_executor executor;
     client_options options;
     detail::http_context http;
-    // fsync and rename at the end of each download. Four threads let the
-    // syncs of several finished files overlap, which the file system turns
-    // into fewer journal commits.
+    // Threads for the fsync and rename at the end of each download. Four let
+    // the syncs of several finished files run at once.
     detail::file_pool files{4};
     // Transfer buffers (halves of the default download_options::buffer_size)
     // and the thread that hashes them. Buffers outlive the engine, which may

@@ -145,7 +145,7 @@ public:
     // started the file's data type over.
     asio::awaitable<std::string> refresh(client_impl& impl, const export_job& item, std::uint64_t seen)
     {
-        const auto held = co_await lock_.acquire("the export's new listing");
+        const auto listing_lock = co_await lock_.acquire("the export's new listing");
 
         bool stale = false;
         {
@@ -409,7 +409,7 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     // 3. Download with at most `concurrency` transfers in flight. Each worker
     // runs on its own strand, so a multi-threaded executor reads and writes
     // several files in parallel. Twice as many workers as transfers: a worker
-    // whose file is being synced and renamed holds no transfer slot, so
+    // whose file is being synced and renamed keeps no transfer slot, so
     // another worker's transfer runs meanwhile. Workers wait while no job is
     // queued, since a data type that starts over queues its jobs again. One
     // that fails (cancellation, or an error outside any one file) stops the

@@ -40,14 +40,14 @@ public:
         async_semaphore* owner_;
     };
 
-    // Waits for a free slot. Throws errc::cancelled naming `what` when the
+    // Waits for a free slot. Throws errc::cancelled naming `purpose` when the
     // wait is cancelled.
-    boost::asio::awaitable<holder> acquire(std::string what)
+    boost::asio::awaitable<holder> acquire(std::string purpose)
     {
         auto [ec] = co_await slots_.async_send(boost::system::error_code{},
                                                boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec)
-            throw error(errc::cancelled, "cancelled while waiting for " + what);
+            throw error(errc::cancelled, "cancelled while waiting for " + purpose);
         co_return holder(*this);
     }
 

@@ -31,7 +31,7 @@ struct fetch_hooks {
     // The caller syncs the target's folder itself once it has renamed many
     // files into it; otherwise each rename is followed by a folder sync.
     bool folder_synced_later = false;
-    // When set, each attempt holds one of these slots from opening the
+    // When set, each attempt keeps one of these slots from opening the
     // .part file until the body is read, but not while it checks, syncs and
     // renames the file or waits to retry, so a new transfer can start then.
     async_semaphore* transfer_slots = nullptr;

@@ -7,7 +7,8 @@
 namespace gioexport::detail {
 namespace {
 
-// What a connection's SSL object carries for on_new_session.
+// The cache and host key that a connection's SSL object carries for
+// on_new_session.
 struct session_owner {
     tls_session_cache* cache;
     std::string key;
