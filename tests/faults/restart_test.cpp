@@ -1,6 +1,7 @@
-// Runs of `gioexport download` killed with SIGKILL at random moments and
-// started again: each restart must end with every file verified, and no file
-// that had its final name before the kill may be requested again.
+// The gioexport binary against the emulator. Runs of `gioexport download`
+// killed with SIGKILL at random moments and started again must end with every
+// file verified, and no file that had its final name before the kill may be
+// requested again. `gioexport links --wait` polls an export that is not ready.
 #include "support/print.hpp"
 #include "support/run.hpp"
 
@@ -9,6 +10,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -26,17 +29,17 @@ using namespace gioexport::test;
 
 namespace {
 
-pid_t start_download(const emulator_process& emulator, const std::filesystem::path& out, const std::string& hour)
+// Starts the gioexport binary with `args` and the demo secret in its
+// environment. Its output goes to /dev/null, and its errors too unless
+// `stderr_file` is given.
+pid_t start_cli(const std::vector<std::string>& args, const std::filesystem::path& stderr_file = {})
 {
     const char* cli = std::getenv("GIOEXPORT_CLI");
     BOOST_TEST_REQUIRE(cli != nullptr);
-    std::vector<std::string> args = {cli,          "download",         "--quiet",        "--base-url",
-                                     emulator.base_url(), "--client-id", demo_client_id, "--project",
-                                     demo_project, "--ai",             demo_ai,          "--export-type",
-                                     "hour",       "--date",           hour + "00",      "--concurrency",
-                                     "2",          "--out",            out.string()};
+    std::vector<std::string> argv_storage = {cli};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
-    for (auto& arg : args)
+    for (auto& arg : argv_storage)
         argv.push_back(arg.data());
     argv.push_back(nullptr);
 
@@ -49,15 +52,33 @@ pid_t start_download(const emulator_process& emulator, const std::filesystem::pa
         envp.push_back(entry.data());
     envp.push_back(nullptr);
 
+    const std::string errors = stderr_file.empty() ? "/dev/null" : stderr_file.string();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, errors.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid = -1;
     const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     BOOST_TEST_REQUIRE(rc == 0);
     return pid;
+}
+
+// The emulator's address and the demo project, as command-line options.
+std::vector<std::string> emulator_args(const emulator_process& emulator)
+{
+    return {"--base-url", emulator.base_url(), "--client-id", demo_client_id,
+            "--project",  demo_project,        "--ai",        demo_ai};
+}
+
+pid_t start_download(const emulator_process& emulator, const std::filesystem::path& out, const std::string& hour)
+{
+    std::vector<std::string> args = {"download", "--quiet"};
+    const auto common = emulator_args(emulator);
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), {"--export-type", "hour", "--date", hour + "00", "--concurrency", "2", "--out",
+                             out.string()});
+    return start_cli(args);
 }
 
 int wait_exit(pid_t pid)
@@ -150,6 +171,30 @@ BOOST_AUTO_TEST_CASE(killed_runs_finish_on_restart)
             }
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(links_wait_polls_recent_not_exists)
+{
+    // The current hour is NOT_EXISTS on the server. links --wait must poll it
+    // as download does, then exit 5 (not ready) rather than 3.
+    emulator_process emulator(false);
+    temp_folder out;
+    const auto errors = out.path() / "stderr.txt";
+    std::vector<std::string> args = {"links"};
+    const auto common = emulator_args(emulator);
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), {"--export-type", "hour", "--date", beijing_hour(0) + "00", "--wait", "2s",
+                             "--poll-interval", "1s"});
+
+    const auto started = std::chrono::steady_clock::now();
+    BOOST_TEST(wait_exit(start_cli(args, errors)) == 5);
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    BOOST_TEST(waited.count() >= 1000);
+    BOOST_TEST(count_requests(emulator, "/v2/insights/") >= 2u);
+
+    std::ifstream in(errors);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(text.find("not ready yet") != std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
