@@ -2,6 +2,7 @@
 // between listings starts over, at most twice per run, and a type whose
 // count differs from the journal's loses its files before the run starts.
 #include "export_jobs.hpp"
+#include "support/scratch_folder.hpp"
 
 #include <gioexport/error.hpp>
 
@@ -10,12 +11,9 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 using namespace gioexport;
 using namespace gioexport::detail;
@@ -38,28 +36,16 @@ links_response listing_with(std::size_t visit_links, std::size_t page_links)
     return listing;
 }
 
-// An export folder under TMPDIR with its journal, the jobs over it and a log.
+// An export folder under TMPDIR with its journal, the jobs over it and a
+// log. Members go in reverse order, so the jobs before the journal they use.
 struct export_fixture {
     boost::asio::io_context io;
-    std::filesystem::path folder;
+    test::scratch_folder scratch{"gioexport-jobs-"};
+    const std::filesystem::path& folder = scratch.path();
     std::optional<export_journal> journal;
     shared_progress progress;
     std::vector<std::string> log_lines;
     std::optional<export_jobs> jobs;
-
-    export_fixture()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "gioexport-jobs-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        folder = pattern;
-    }
-    ~export_fixture()
-    {
-        jobs.reset();
-        journal.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(folder, ec);
-    }
 
     void start(const links_response& listing)
     {

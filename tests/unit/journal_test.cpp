@@ -2,16 +2,14 @@
 // previous one voids the type's verified records, when the journal is read
 // and when a run records a listing.
 #include "journal.hpp"
+#include "support/scratch_folder.hpp"
 
 #include <gioexport/error.hpp>
 
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 using namespace gioexport;
 using namespace gioexport::detail;
@@ -22,25 +20,13 @@ const std::string old_md5 = "0123456789abcdef0123456789abcdef";
 const std::string new_md5 = "fedcba9876543210fedcba9876543210";
 const std::string page_md5 = "00112233445566778899aabbccddeeff";
 
-// A fresh folder under TMPDIR, removed with everything in it at the end.
-struct journal_folder {
-    std::filesystem::path path;
-
-    journal_folder()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "gioexport-journal-XXXXXX").string();
-        BOOST_TEST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~journal_folder()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
+// A scratch folder that holds a journal.
+struct journal_folder : test::scratch_folder {
+    journal_folder() : scratch_folder("gioexport-journal-") {}
 
     void write_journal(const std::string& text) const
     {
-        std::ofstream(path / export_journal::file_name, std::ios::binary) << text;
+        std::ofstream(path() / export_journal::file_name, std::ios::binary) << text;
     }
 };
 
@@ -63,7 +49,7 @@ BOOST_AUTO_TEST_CASE(changed_count_voids_verified_on_read)
                          "verified page 0 1000 " + page_md5 + " verified\n"
                          "listed visit 3\n"
                          "verified visit 0 1000 " + new_md5 + " verified\n");
-    const export_journal journal(folder.path);
+    const export_journal journal(folder.path());
 
     const auto first = journal.verified("visit", 0);
     BOOST_TEST_REQUIRE(first.has_value());
@@ -82,7 +68,7 @@ BOOST_AUTO_TEST_CASE(same_count_keeps_verified_on_read)
                          "listed visit 2\n"
                          // A torn line is ignored, so it voids nothing.
                          "listed visit 7");
-    const export_journal journal(folder.path);
+    const export_journal journal(folder.path());
     const auto second = journal.verified("visit", 1);
     BOOST_TEST_REQUIRE(second.has_value());
     BOOST_TEST(second->md5 == old_md5);
@@ -92,7 +78,7 @@ BOOST_AUTO_TEST_CASE(record_listed_applies_rule)
 {
     journal_folder folder;
     {
-        export_journal journal(folder.path);
+        export_journal journal(folder.path());
         BOOST_TEST(!journal.record_listed("visit", 2).has_value());
         journal.record_verified("visit", 0, entry_with(old_md5));
         journal.record_listed("page", 1);
@@ -111,7 +97,7 @@ BOOST_AUTO_TEST_CASE(record_listed_applies_rule)
     }
 
     // A later run reads the same state from the file.
-    const export_journal reread(folder.path);
+    const export_journal reread(folder.path());
     BOOST_TEST(!reread.verified("visit", 0).has_value());
     BOOST_TEST(reread.verified("page", 0).has_value());
 }
@@ -120,9 +106,9 @@ BOOST_AUTO_TEST_CASE(second_open_is_refused_while_locked)
 {
     journal_folder folder;
     {
-        export_journal first(folder.path);
+        export_journal first(folder.path());
         try {
-            export_journal second(folder.path);
+            export_journal second(folder.path());
             BOOST_ERROR("a second journal opened while the first held the lock");
         } catch (const gioexport::error& e) {
             BOOST_TEST(e.code() == errc::io_error);
@@ -132,7 +118,7 @@ BOOST_AUTO_TEST_CASE(second_open_is_refused_while_locked)
         first.record_listed("visit", 1);
     }
     // Closing the first journal releases the lock.
-    BOOST_CHECK_NO_THROW(export_journal{folder.path});
+    BOOST_CHECK_NO_THROW(export_journal{folder.path()});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
