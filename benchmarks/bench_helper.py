@@ -188,15 +188,45 @@ def command_report(args):
             client, server, wall, durable = lower_bounds(limits, total)
             print(f"| {set_name} | {client:.3f} | {server:.3f} | {wall:.3f} | {durable:.3f} |")
 
-    print_targets(medians, set_info,
+    paired = paired_ratios(rows)
+    print_targets(medians, paired, set_info,
                   [tool for tool in tools if tool.startswith("gioexport") and tool != "gioexport-links"])
 
 
-def ratio_line(name, value, limit, unit="x"):
+def paired_ratios(rows):
+    """Return, per (set, tool, peer, key), the median over passes of tool / peer.
+
+    Both runs of a pair come from the same pass, under a minute apart, so
+    the ratio follows the machine's state when it drifts during a set."""
+    def by_pass(runs, key):
+        values = {}
+        for run in runs:
+            if key == "cpu":
+                values[run["index"]] = float(run["user_s"]) + float(run["sys_s"])
+            else:
+                values[run["index"]] = float(run["wall_s"])
+        return values
+
+    ratios = {}
+    for (set_name, tool), runs in rows.items():
+        for peer in ("curl", "curl+md5sum"):
+            peer_runs = rows.get((set_name, peer))
+            if not peer_runs or tool == peer:
+                continue
+            for key in ("wall", "cpu"):
+                mine, theirs = by_pass(runs, key), by_pass(peer_runs, key)
+                pairs = [mine[i] / theirs[i] for i in mine if i in theirs and theirs[i] > 0]
+                ratios[(set_name, tool, peer, key)] = median(pairs)
+    return ratios
+
+
+def ratio_line(name, value, limit, unit="x", paired=math.nan):
+    """Return a table row; the verdict goes by `value`, the ratio of medians."""
+    pair = "-" if math.isnan(paired) else f"{paired:.2f}{unit}"
     if math.isnan(value):
-        return f"| {name} | not measured | {limit} |"
+        return f"| {name} | not measured | {pair} | {limit} |"
     verdict = "met" if value <= limit else "missed"
-    return f"| {name} | {value:.2f}{unit} | <= {limit}{unit} ({verdict}) |"
+    return f"| {name} | {value:.2f}{unit} | {pair} | <= {limit}{unit} ({verdict}) |"
 
 
 def tool_label(tool):
@@ -206,22 +236,26 @@ def tool_label(tool):
     return f"{TOOL_LABELS.get(base, base)}, {build} build"
 
 
-def print_targets(medians, set_info, gioexport_tools):
+def print_targets(medians, paired, set_info, gioexport_tools):
     def get(set_name, tool, key):
         return medians.get((set_name, tool), {}).get(key, math.nan)
 
+    def target(name, set_name, tool, peer, key, limit):
+        value = get(set_name, tool, key) / get(set_name, peer, key)
+        print(ratio_line(name, value, limit, paired=paired.get((set_name, tool, peer, key), math.nan)))
+
     print()
-    print("| target | measured | limit |")
-    print("|---|---:|---:|")
+    print("The verdict goes by the ratio of the medians. The paired column is the")
+    print("median, over the passes, of the ratio between the two runs of one pass.")
+    print()
+    print("| target | measured | paired | limit |")
+    print("|---|---:|---:|---:|")
     for tool in gioexport_tools:
         if "big" in set_info:
-            print(ratio_line(f"big wall, {tool} / (curl + md5sum)",
-                             get("big", tool, "wall") / get("big", "curl+md5sum", "wall"), 0.6))
-            print(ratio_line(f"big client CPU, {tool} / (curl + md5sum)",
-                             get("big", tool, "cpu") / get("big", "curl+md5sum", "cpu"), 0.85))
+            target(f"big wall, {tool} / (curl + md5sum)", "big", tool, "curl+md5sum", "wall", 0.6)
+            target(f"big client CPU, {tool} / (curl + md5sum)", "big", tool, "curl+md5sum", "cpu", 0.85)
         if "small" in set_info:
-            print(ratio_line(f"small wall, {tool} / curl",
-                             get("small", tool, "wall") / get("small", "curl", "wall"), 1.0))
+            target(f"small wall, {tool} / curl", "small", tool, "curl", "wall", 1.0)
     for tool in gioexport_tools:
         if tool == "gioexport-c4":
             continue
