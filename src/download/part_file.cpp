@@ -30,13 +30,10 @@ void create_parent(const std::filesystem::path& path)
                                         "\" failed: " + ec.message());
 }
 
-// The largest write handed to the kernel at once. Linux 6.x sizes the
-// page-cache folios of a buffered write by the length of the call, so one
-// 128 KiB write takes an order-5 folio. Guests that report free memory to
-// their host (virtio-balloon free page reporting, order 5 and up on the
-// machines we measure on) get such blocks back unmapped, and the first touch
-// of every page then traps to the host: 128 KiB writes copied at about
-// 0.7 GB/s there, 64 KiB writes at memory speed (benchmarks/RESULTS.md).
+// The largest write per call. The kernel sizes page-cache folios by a
+// write's length, and on guests that give free blocks of 128 KiB and up back
+// to their host, larger writes trap to the host on every page
+// (benchmarks/RESULTS.md, "Writes of at most 64 KiB").
 constexpr std::size_t max_write = 64 * 1024;
 
 void write_all(int fd, const void* data, std::size_t size, const std::filesystem::path& path)
