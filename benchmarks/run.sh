@@ -40,6 +40,9 @@ Usage: benchmarks/run.sh [options]
                    proposed change to the core
   --no-build       use the binaries in the build folder as they are
   --keep DIR       copy the raw samples and logs to DIR before cleaning up
+  --out-dir DIR    write the tools' output into a new folder under DIR, on
+                   the file system to measure (default: the temporary
+                   folder); only that new folder is removed
   --serve SET      set up nginx and the emulator for SET (big or small),
                    print the gioexport and curl commands that download it,
                    and keep serving until interrupted; for profiling by hand
@@ -56,6 +59,7 @@ measure_limits=true
 build_dir=build-bench
 profile_dir=""
 keep_dir=""
+out_parent=""
 runs_set=false
 build=true
 serve_set=""
@@ -72,6 +76,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir="$2"; shift ;;
     --profile) profile_dir="$2"; shift ;;
     --keep) keep_dir="$2"; shift ;;
+    --out-dir) out_parent="$2"; shift ;;
     --serve) serve_set="$2"; sets="$2"; shift ;;
     --no-build) build=false ;;
     --compare)
@@ -156,6 +161,15 @@ helper="$repo/benchmarks/bench_helper.py"
 # --- Work folder and cleanup. -----------------------------------------------
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gioexport-bench.XXXXXX")
+out="$work/out"
+if [ -n "$out_parent" ]; then
+  if [ ! -d "$out_parent" ] || [ ! -w "$out_parent" ]; then
+    echo "run.sh: invalid --out-dir \"$out_parent\": expected a writable folder" >&2
+    rm -rf "$work"
+    exit 2
+  fi
+  out=$(mktemp -d "$out_parent/gioexport-bench-out.XXXXXX") || { rm -rf "$work"; exit 2; }
+fi
 nginx_pid=""
 emulator_pid=""
 stop_emulator() {
@@ -177,6 +191,9 @@ cleanup() {
     cp "$work"/samples.tsv "$work"/failures.tsv "$work"/limits.tsv "$work"/nginx/*.log "$keep_dir"/ 2>/dev/null || true
   fi
   rm -rf "$work"
+  if [ -n "$out_parent" ]; then
+    rm -rf "$out"
+  fi
   exit "$status"
 }
 trap cleanup EXIT
@@ -214,8 +231,9 @@ if $rss_flat; then
 fi
 
 data="$work/data"
-out="$work/out"
 mkdir -p "$data" "$out" "$work/nginx"
+# The file system the tools write to, for the report.
+out_fs=$(df --output=fstype,source "$out" 2>/dev/null | tail -n 1 | awk '{ print $1 " on " $2 }')
 
 # Writes `count` files of `size` bytes into data/<set>/visit and their MD5s
 # into data/<set>.md5.
@@ -629,6 +647,7 @@ echo "## Machine"
 echo
 echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo "- memory: $(free -m | awk '/^Mem:/ { print $2 }') MiB; kernel $(uname -r)"
+echo "- output folder $out: ${out_fs:-file system unknown}"
 echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- gioexport binary $gioexport_bin ($("$gioexport_bin" --version | head -n 1)); repository at $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- src include tools || echo ' with uncommitted changes in src, include or tools')"
 for label in "${!compare_bins[@]}"; do
