@@ -31,9 +31,10 @@ struct fetch_hooks {
     // The caller syncs the target's folder itself once it has renamed many
     // files into it; otherwise each rename is followed by a folder sync.
     bool folder_synced_later = false;
-    // When set, each attempt keeps one of these slots from opening the
-    // .part file until the body is read, but not while it checks, syncs and
-    // renames the file or waits to retry, so a new transfer can start then.
+    // When set, each attempt keeps one of these slots from sending its
+    // request until the body is read and hashed. It gives the slot up while
+    // it opens, checks, syncs or renames the .part file or waits to retry,
+    // so another transfer can use the connection then.
     async_semaphore* transfer_slots = nullptr;
 };
 

@@ -1,6 +1,7 @@
-// The .part file of a download: writes of any size land whole and in order
-// (the kernel gets them in pieces of at most 64 KiB), a resumed file keeps
-// its bytes, and only commit() gives the final name.
+// The .part file of a download: writes of sizes around the 64 KiB piece
+// that write() hands the kernel land whole and in order, a resumed file
+// keeps its bytes, and only commit() gives the final name. The piece size
+// itself is a speed matter, measured in benchmarks/RESULTS.md.
 #include "download/part_file.hpp"
 #include "support/scratch_folder.hpp"
 
