@@ -24,7 +24,10 @@ namespace gioexport::detail {
 // channel for the engine's messages belongs to the md5_stream; the engine
 // reaches it under `mutex` and only while the stream exists.
 struct md5_stream_state {
-    explicit md5_stream_state(buffer_pool& buffers) : pool(buffers) {}
+    md5_stream_state(buffer_pool& buffers, std::shared_ptr<buffer_pool> owner)
+        : pool(buffers), pool_owner(std::move(owner))
+    {
+    }
     md5_stream_state(const md5_stream_state&) = delete;
     md5_stream_state& operator=(const md5_stream_state&) = delete;
     ~md5_stream_state() { give_back_buffers(); }
@@ -93,6 +96,9 @@ struct md5_stream_state {
     std::mutex mutex;
     md5_stream::done_channel* done = nullptr;  // null once the stream is gone
     buffer_pool& pool;
+    // Keeps a pool that belongs to this stream alive until the engine drops
+    // the state, after the buffers went back to it.
+    std::shared_ptr<buffer_pool> pool_owner;
     std::array<std::unique_ptr<char[]>, 2> buffers;
 };
 
@@ -274,7 +280,14 @@ void md5_engine::run()
 }
 
 md5_stream::md5_stream(md5_engine* engine, buffer_pool& buffers, const boost::asio::any_io_executor& executor)
-    : state_(std::make_shared<md5_stream_state>(buffers)), engine_(engine), done_(executor, 2)
+    : state_(std::make_shared<md5_stream_state>(buffers, nullptr)), engine_(engine), done_(executor, 2)
+{
+    state_->done = &done_;
+}
+
+md5_stream::md5_stream(md5_engine* engine, std::shared_ptr<buffer_pool> buffers,
+                       const boost::asio::any_io_executor& executor)
+    : state_(std::make_shared<md5_stream_state>(*buffers, buffers)), engine_(engine), done_(executor, 2)
 {
     state_->done = &done_;
 }

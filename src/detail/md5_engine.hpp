@@ -75,9 +75,15 @@ class md5_stream {
 public:
     using done_channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>;
 
-    // The buffers come from `buffers`. Messages from the engine are received
-    // on `executor`, the caller's.
+    // The buffers come from `buffers`, which must outlive the engine: a
+    // chunk still in flight when the stream ends gives its buffer back
+    // later. Messages from the engine are received on `executor`, the
+    // caller's.
     md5_stream(md5_engine* engine, buffer_pool& buffers, const boost::asio::any_io_executor& executor);
+    // The same with a pool of the stream's own, which the engine keeps alive
+    // until the stream's last chunk is hashed.
+    md5_stream(md5_engine* engine, std::shared_ptr<buffer_pool> buffers,
+               const boost::asio::any_io_executor& executor);
     md5_stream(const md5_stream&) = delete;
     md5_stream& operator=(const md5_stream&) = delete;
     // Chunks still in flight finish on the engine, which keeps their buffers

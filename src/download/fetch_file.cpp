@@ -158,14 +158,17 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const fetch_se
                                            const std::string& file_name, const fetch_hooks& hooks)
 {
     // The transfer's bytes go through two halves of options.buffer_size in
-    // turn. The client's buffers serve the default size; another size gets
-    // buffers of its own.
+    // turn. The client's buffers serve the default size. Another size gets a
+    // pool of its own, which the hashing engine keeps alive until it has
+    // hashed the last chunk of a failed attempt.
     const std::size_t buffer_size = transfer_buffer_size(options);
-    std::optional<buffer_pool> own_buffers;
-    buffer_pool* buffers = settings.buffers;
-    if (buffers == nullptr || buffers->buffer_size() != buffer_size)
-        buffers = &own_buffers.emplace(buffer_size, 0);
-    md5_stream md5(settings.hashing, *buffers, co_await asio::this_coro::executor);
+    const auto executor = co_await asio::this_coro::executor;
+    std::optional<md5_stream> hashed;
+    if (settings.buffers != nullptr && settings.buffers->buffer_size() == buffer_size)
+        hashed.emplace(settings.hashing, *settings.buffers, executor);
+    else
+        hashed.emplace(settings.hashing, std::make_shared<buffer_pool>(buffer_size, 0), executor);
+    md5_stream& md5 = *hashed;
 
     // Opens the .part file, and hashes the bytes of a resumed one, on a file
     // thread before taking a transfer slot. Creating a file took 0.3 ms on

@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <future>
+#include <memory>
 #include <random>
 #include <thread>
 #include <vector>
@@ -157,6 +158,34 @@ BOOST_AUTO_TEST_CASE(buffers_return_when_a_stream_ends_with_chunks_in_flight)
         // The engine's destructor waits for the chunks it holds.
     }
     BOOST_TEST(pool.idle_count() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(own_pool_outlives_stream_with_chunks_in_flight)
+{
+    // A transfer with a buffer size of its own owns its pool. When it fails
+    // with chunks in flight, the engine gives their buffers back later, so
+    // the pool must live until then (AddressSanitizer reports it otherwise)
+    // and go away after (the weak pointer expires).
+    std::weak_ptr<buffer_pool> watch;
+    asio::io_context io;
+    {
+        md5_engine engine;
+        auto run = [&]() -> asio::awaitable<void> {
+            auto pool = std::make_shared<buffer_pool>(256 * 1024, 4);
+            watch = pool;
+            md5_stream md5(&engine, std::move(pool), co_await asio::this_coro::executor);
+            for (int i = 0; i < 2; ++i) {
+                char* buffer = co_await md5.next_buffer();
+                std::memset(buffer, i, 256 * 1024);
+                md5.submit(buffer, 256 * 1024);
+            }
+            // Leaves without finish(), holding the only reference to the pool.
+        };
+        auto done = asio::co_spawn(io, run(), asio::use_future);
+        io.run();
+        done.get();
+    }
+    BOOST_TEST(watch.expired());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
