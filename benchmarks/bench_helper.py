@@ -221,7 +221,7 @@ def paired_ratios(rows):
 
 
 def ratio_line(name, value, limit, unit="x", paired=math.nan):
-    """Return a table row; the verdict goes by `value`, the ratio of medians."""
+    """Return a table row. The verdict goes by `value`, the ratio of medians."""
     pair = "-" if math.isnan(paired) else f"{paired:.2f}{unit}"
     if math.isnan(value):
         return f"| {name} | not measured | {pair} | {limit} |"

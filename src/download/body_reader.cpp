@@ -32,7 +32,7 @@ public:
     {
     }
 
-    // Waits for a free buffer; call before the first read.
+    // Waits for a free buffer. Call it before the first read.
     asio::awaitable<void> start() { buffer_ = co_await md5_.next_buffer(); }
 
     // The free part of the current buffer, where the next read goes.
@@ -44,7 +44,7 @@ public:
     void accept(std::size_t got)
     {
         if (got > 0 && overlap_) {
-            // The first byte repeats the last byte already on disk; a
+            // The first byte repeats the last byte already on disk, so a
             // different value means the object is not the one we resumed.
             if (buffer_[filled_] != *overlap_) {
                 part_.restart();  // the next attempt starts over
@@ -157,7 +157,7 @@ asio::awaitable<void> read_parsed(http_context& context, open_response& response
         }
         // A body without Content-Length or chunking ends when the peer closes.
         // Over TLS many servers skip close_notify, so that close arrives as
-        // stream_truncated; the MD5 check then decides whether it is whole.
+        // stream_truncated. The MD5 check then decides whether it is whole.
         const bool close_delimited = !parser.content_length() && !parser.chunked();
         if (close_delimited && (ec == asio::ssl::error::stream_truncated || ec == http::error::end_of_stream)) {
             ended_by_close = true;

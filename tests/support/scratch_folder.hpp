@@ -3,7 +3,9 @@
 // none of the emulator support code.
 #pragma once
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -15,12 +17,13 @@ namespace gioexport::test {
 
 class scratch_folder {
 public:
-    // Creates TMPDIR/<prefix>XXXXXX. Throws std::runtime_error when it cannot.
+    // Creates TMPDIR/<prefix>XXXXXX. Throws std::runtime_error when that fails.
     explicit scratch_folder(const std::string& prefix)
     {
         std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
         if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("cannot create a folder from the pattern " + pattern);
+            throw std::runtime_error("creating a folder from the pattern " + pattern +
+                                     " failed: " + std::strerror(errno));
         path_ = pattern;
     }
     scratch_folder(const scratch_folder&) = delete;

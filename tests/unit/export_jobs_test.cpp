@@ -37,7 +37,8 @@ links_response listing_with(std::size_t visit_links, std::size_t page_links)
 }
 
 // An export folder under TMPDIR with its journal, the jobs over it and a
-// log. Members go in reverse order, so the jobs before the journal they use.
+// log. Members are destroyed in reverse order, so the jobs go before the
+// journal they use.
 struct export_fixture {
     boost::asio::io_context io;
     test::scratch_folder scratch{"gioexport-jobs-"};

@@ -20,7 +20,7 @@ const std::string old_md5 = "0123456789abcdef0123456789abcdef";
 const std::string new_md5 = "fedcba9876543210fedcba9876543210";
 const std::string page_md5 = "00112233445566778899aabbccddeeff";
 
-// A scratch folder that holds a journal.
+// A scratch folder with a journal file written by the test.
 struct journal_folder : test::scratch_folder {
     journal_folder() : scratch_folder("gioexport-journal-") {}
 

@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(buffers_return_when_a_stream_ends_with_chunks_in_flight)
     BOOST_TEST(pool.idle_count() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(own_pool_outlives_stream_with_chunks_in_flight)
+BOOST_AUTO_TEST_CASE(own_pool_outlives_its_stream)
 {
     // A transfer with a buffer size of its own owns its pool. When it fails
     // with chunks in flight, the engine gives their buffers back later, so

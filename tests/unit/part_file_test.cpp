@@ -41,7 +41,7 @@ std::string read_all(const std::filesystem::path& path)
 
 BOOST_AUTO_TEST_SUITE(part_file_writes)
 
-BOOST_AUTO_TEST_CASE(large_and_odd_writes_land_whole_and_in_order)
+BOOST_AUTO_TEST_CASE(odd_writes_land_in_order)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "visit" / "part-00000.csv.gz";
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(large_and_odd_writes_land_whole_and_in_order)
     BOOST_TEST((read_all(target) == first + rest));
 }
 
-BOOST_AUTO_TEST_CASE(resumed_file_keeps_its_bytes_and_appends)
+BOOST_AUTO_TEST_CASE(resume_keeps_bytes_and_appends)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "page" / "part-00001.csv.gz";
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(resumed_file_keeps_its_bytes_and_appends)
     BOOST_TEST((read_all(target) == head + tail));
 }
 
-BOOST_AUTO_TEST_CASE(restart_and_discard_leave_nothing_behind)
+BOOST_AUTO_TEST_CASE(restart_and_discard_clean_up)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "click" / "part-00002.csv.gz";
