@@ -211,7 +211,8 @@ struct worker_context {
 
 // Returns true when an earlier run already finished the file: its journal
 // record matches the final file, or the .part file it synced before a crash
-// cut the rename short (that one is renamed now).
+// cut the rename short (that one is renamed now). A small file has no .part
+// name at that point, so such a crash makes it download again.
 bool finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {
     const auto entry = context.journal.verified(item.type.name(), item.position);

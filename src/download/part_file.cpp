@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -72,18 +73,69 @@ std::filesystem::path part_file::part_path_for(const std::filesystem::path& fina
     return part;
 }
 
+namespace {
+
+// Whether a file opened without a name can be linked later. That goes
+// through /proc/self/fd, because linkat() with AT_EMPTY_PATH needs a
+// capability that a download client should not ask for.
+bool can_name_open_files()
+{
+    static const bool available = ::access("/proc/self/fd", X_OK) == 0;
+    return available;
+}
+
+}  // namespace
+
 part_file::part_file(std::filesystem::path final_path, open_mode mode)
     : final_path_(std::move(final_path)), part_path_(part_path_for(final_path_))
 {
     create_parent(final_path_);
-    const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (mode == open_mode::truncate ? O_TRUNC : 0);
-    fd_ = ::open(part_path_.c_str(), flags, 0644);
-    if (fd_ < 0)
-        throw_errno(errno, "creating", part_path_);
+    const int truncate = mode == open_mode::truncate ? O_TRUNC : 0;
+    // Opening a name that exists takes no exclusive lock on the folder.
+    fd_ = ::open(part_path_.c_str(), O_RDWR | O_CLOEXEC | truncate);
+    if (fd_ < 0 && errno != ENOENT)
+        throw_errno(errno, "opening", part_path_);
+    if (fd_ < 0 && can_name_open_files()) {
+        std::filesystem::path folder = final_path_.parent_path();
+        if (folder.empty())
+            folder = ".";
+        fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+        // Kernels and file systems without O_TMPFILE reject it with one of
+        // these errors, and the named .part file below serves them.
+        if (fd_ < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+            throw_errno(errno, "creating a file in", folder);
+        named_ = fd_ < 0;
+    }
+    if (fd_ < 0) {
+        fd_ = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | truncate, 0644);
+        if (fd_ < 0)
+            throw_errno(errno, "creating", part_path_);
+    }
     const off_t end = ::lseek(fd_, 0, SEEK_END);
     if (end < 0)
         throw_errno(errno, "seeking in", part_path_);
     written_ = static_cast<std::uint64_t>(end);
+}
+
+int part_file::link_as(const std::filesystem::path& path) const noexcept
+{
+    char open_file[40];
+    std::snprintf(open_file, sizeof open_file, "/proc/self/fd/%d", fd_);
+    return ::linkat(AT_FDCWD, open_file, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+}
+
+void part_file::give_part_name()
+{
+    int err = link_as(part_path_);
+    if (err == EEXIST) {
+        // A .part file that appeared since the open, from another attempt:
+        // these bytes are newer.
+        ::unlink(part_path_.c_str());
+        err = link_as(part_path_);
+    }
+    if (err != 0)
+        throw_errno(err, "naming", part_path_);
+    named_ = true;
 }
 
 void part_file::restart()
@@ -116,14 +168,24 @@ std::size_t part_file::read_at(std::uint64_t offset, char* data, std::size_t siz
 
 part_file::~part_file()
 {
-    if (fd_ >= 0)
-        ::close(fd_);
+    if (fd_ < 0)
+        return;
+    if (!named_ && written_ > 0) {
+        try {
+            give_part_name();
+        } catch (const error&) {
+            // The bytes are lost with the descriptor, so the next attempt starts over.
+        }
+    }
+    ::close(fd_);
 }
 
 void part_file::write(const void* data, std::size_t size)
 {
     write_all(fd_, data, size, part_path_);
     written_ += size;
+    if (!named_ && written_ >= name_after)
+        give_part_name();
 }
 
 void part_file::commit()
@@ -140,11 +202,24 @@ void part_file::sync()
 
 void part_file::rename_into_place(bool sync_folder_after)
 {
+    // A file without a name gets the final one in one step. A file already
+    // there (a download run once more) is replaced through the .part name,
+    // as rename() replaces atomically and linkat() does not.
+    bool linked = false;
+    if (!named_) {
+        const int err = link_as(final_path_);
+        if (err == EEXIST)
+            give_part_name();
+        else if (err != 0)
+            throw_errno(err, "naming", final_path_);
+        else
+            linked = true;
+    }
     const int rc = ::close(fd_);
     fd_ = -1;
     if (rc != 0)
-        throw_errno(errno, "closing", part_path_);
-    if (::rename(part_path_.c_str(), final_path_.c_str()) != 0)
+        throw_errno(errno, "closing", linked ? final_path_ : part_path_);
+    if (!linked && ::rename(part_path_.c_str(), final_path_.c_str()) != 0)
         throw_errno(errno, "renaming to final name", final_path_);
     if (sync_folder_after)
         sync_folder(final_path_.parent_path());
@@ -156,7 +231,8 @@ void part_file::discard() noexcept
         ::close(fd_);
         fd_ = -1;
     }
-    ::unlink(part_path_.c_str());
+    if (named_)
+        ::unlink(part_path_.c_str());
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content)

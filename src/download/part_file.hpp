@@ -1,5 +1,13 @@
-// A file written under "<name>.part" that takes its final name only when the
-// caller commits it, so a partial or unverified file never carries the name.
+// A download's file on disk, which takes its final name only when the caller
+// commits it, so a partial or unverified file never carries that name.
+//
+// A new file starts without a name (O_TMPFILE) and is linked as
+// "<name>.part" once it contains name_after bytes, or when it is closed before
+// the commit. A small file is thus named once, at the commit, instead of
+// being created and then renamed: on a folder that many threads write, each
+// name change holds the folder's lock while ext4 looks for a free inode
+// (benchmarks/RESULTS.md, "Files named once"). A crash, which closes nothing,
+// loses the bytes of unnamed files, at most name_after per transfer.
 #pragma once
 
 #include <cstddef>
@@ -17,13 +25,19 @@ public:
         resume,    // keep the bytes already there and append
     };
 
-    // Creates the parent folders and opens final_path + ".part" for writing.
-    // Throws errc::io_error or errc::disk_full.
+    // A file without a name is linked as .part once it contains this many bytes.
+    static constexpr std::uint64_t name_after = 4 * 1024 * 1024;
+
+    // Creates the parent folders and opens final_path + ".part" when it
+    // exists, or else a file without a name in the same folder (a named
+    // .part file where the file system or /proc cannot do that). Throws
+    // errc::io_error or errc::disk_full.
     explicit part_file(std::filesystem::path final_path, open_mode mode = open_mode::truncate);
     part_file(const part_file&) = delete;
     part_file& operator=(const part_file&) = delete;
-    // Closes the descriptor; the .part file stays for a later resume unless
-    // discard() or commit() ran.
+    // Closes the descriptor. Unless discard() or commit() ran, the bytes stay
+    // under the .part name for a later resume, and a file without a name
+    // that contains any bytes gets that name now.
     ~part_file();
 
     // Writes all bytes, retrying short writes and EINTR. Throws
@@ -41,7 +55,7 @@ public:
     void sync();
     void rename_into_place(bool sync_folder = true);
 
-    // Closes and removes the .part file.
+    // Closes and removes the .part file, if it has that name.
     void discard() noexcept;
 
     // Empties the file, for a transfer that starts over.
@@ -56,17 +70,25 @@ public:
 
     // The last byte written; the file must not be empty.
     char last_byte() const;
+    // The .part name, which the file may not carry yet (see has_part_name()).
     const std::filesystem::path& part_path() const noexcept { return part_path_; }
+    bool has_part_name() const noexcept { return named_; }
 
     static std::filesystem::path part_path_for(const std::filesystem::path& final_path);
 
 private:
+    // Links a file without a name as the .part file, replacing a stale one.
+    void give_part_name();
+    // Links a file without a name under `path`. Returns 0 or the errno.
+    int link_as(const std::filesystem::path& path) const noexcept;
+
     // Reads up to `size` bytes at `offset` from the .part file.
     std::size_t read_at(std::uint64_t offset, char* data, std::size_t size) const;
 
     std::filesystem::path final_path_;
     std::filesystem::path part_path_;
     int fd_ = -1;
+    bool named_ = true;  // false while the file has no name
     std::uint64_t written_ = 0;
 };
 

@@ -1,6 +1,7 @@
 // The .part file of a download: writes of sizes around the 64 KiB piece
 // that write() hands the kernel land whole and in order, a resumed file
-// keeps its bytes, and only commit() gives the final name. The piece size
+// keeps its bytes, and only commit() gives the final name. A small file has
+// no name on disk until then, unless it is closed early. The piece size
 // itself is a speed matter, measured in benchmarks/RESULTS.md.
 #include "download/part_file.hpp"
 #include "support/scratch_folder.hpp"
@@ -97,11 +98,81 @@ BOOST_AUTO_TEST_CASE(restart_and_discard_clean_up)
         part.restart();
         BOOST_TEST(part.size() == 0u);
         part.write(bytes.data(), 10);
-        BOOST_TEST(std::filesystem::file_size(part.part_path()) == 10u);
+    }  // closed before the commit: the bytes left take the .part name
+    BOOST_TEST(std::filesystem::file_size(part_file::part_path_for(target)) == 10u);
+    {
+        part_file part(target, part_file::open_mode::resume);
+        BOOST_TEST(part.size() == 10u);
         part.discard();
     }
     BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
     BOOST_TEST(!std::filesystem::exists(target));
+}
+
+BOOST_AUTO_TEST_CASE(small_file_has_no_name_until_the_commit)
+{
+    const test::scratch_folder folder("gioexport-part-");
+    const auto target = folder.path() / "visit" / "part-00003.csv.gz";
+    const std::string bytes = pattern_bytes(300000, 6);
+    {
+        part_file part(target);
+        part.write(bytes.data(), bytes.size());
+        BOOST_TEST(!part.has_part_name());
+        BOOST_TEST(std::filesystem::is_empty(target.parent_path()));
+        part.commit();
+    }
+    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
+    BOOST_TEST((read_all(target) == bytes));
+}
+
+BOOST_AUTO_TEST_CASE(large_file_takes_the_part_name_while_written)
+{
+    const test::scratch_folder folder("gioexport-part-");
+    const auto target = folder.path() / "page" / "part-00004.csv.gz";
+    const std::string bytes = pattern_bytes(part_file::name_after + 1000, 7);
+    const std::size_t first = part_file::name_after - 1;
+    part_file part(target);
+    part.write(bytes.data(), first);
+    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
+    part.write(bytes.data() + first, bytes.size() - first);
+    BOOST_TEST(part.has_part_name());
+    // Bytes written before and after the name was given are all under it.
+    BOOST_TEST((read_all(part_file::part_path_for(target)) == bytes));
+    part.commit();
+    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
+    BOOST_TEST((read_all(target) == bytes));
+}
+
+BOOST_AUTO_TEST_CASE(commit_replaces_an_existing_file)
+{
+    const test::scratch_folder folder("gioexport-part-");
+    const auto target = folder.path() / "ads" / "part-00005.csv.gz";
+    const std::string old_bytes = pattern_bytes(5000, 8);
+    const std::string new_bytes = pattern_bytes(7000, 9);
+    write_file_atomically(target, old_bytes);
+    BOOST_TEST((read_all(target) == old_bytes));
+    {
+        part_file part(target);
+        part.write(new_bytes.data(), new_bytes.size());
+        part.commit();
+    }
+    BOOST_TEST((read_all(target) == new_bytes));
+    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
+}
+
+BOOST_AUTO_TEST_CASE(closing_replaces_a_stale_part_file)
+{
+    const test::scratch_folder folder("gioexport-part-");
+    const auto target = folder.path() / "visit" / "part-00006.csv.gz";
+    const std::string stale = pattern_bytes(4000, 10);
+    const std::string fresh = pattern_bytes(6000, 11);
+    {
+        part_file part(target);
+        part.write(fresh.data(), fresh.size());
+        // Another attempt leaves a .part file after this one was opened.
+        std::ofstream(part_file::part_path_for(target), std::ios::binary) << stale;
+    }
+    BOOST_TEST((read_all(part_file::part_path_for(target)) == fresh));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
