@@ -47,8 +47,9 @@ public:
                                                        export_date date,
                                                        link_expiry expiry = {});
 
-    // Downloads one link to `target`. The bytes go to target + ".part" first;
-    // the file takes its final name only once its length and MD5 check out.
+    // Downloads one link to `target`. The file takes that name only once its
+    // length and MD5 check out. Until then it is target + ".part", or has no
+    // name while it is smaller than 4 MiB (see part_file in the sources).
     // Sends neither X-Client-Id nor Authorization. The link and the path are
     // taken by value because the coroutine outlives the caller's arguments.
     boost::asio::awaitable<file_result> download_link(std::string url,
