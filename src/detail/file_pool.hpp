@@ -2,14 +2,18 @@
 // that run the client's executor keep reading from the network meanwhile.
 #pragma once
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -27,17 +31,44 @@ public:
 
     // Calls `work()` on a pool thread and resumes the caller on its own
     // executor with the value or the exception. A blocking call cannot be
-    // interrupted, so `work` runs to its end even when the caller is
-    // cancelled meanwhile. The caller stays suspended until then, so `work`
-    // may reference the caller's locals.
+    // interrupted, so the operation takes no cancellation: a caller that is
+    // cancelled meanwhile stays suspended until `work` has returned, and
+    // `work` may therefore reference the caller's locals. A caller cancelled
+    // before the call throws at this co_await, and `work` does not run.
+    //
+    // This used co_spawn before. Boost 1.81's co_spawn passes the caller's
+    // cancellation on to the new coroutine, which then threw on the pool
+    // thread, past its own try block, when the cancellation came while
+    // `work` ran. That ended the process on an early Ctrl-C.
     template <class Work>
     boost::asio::awaitable<std::invoke_result_t<Work&>> run(Work work)
     {
         using result = std::invoke_result_t<Work&>;
-        co_return co_await boost::asio::co_spawn(
-            executor(),
-            [work = std::move(work)]() mutable -> boost::asio::awaitable<result> { co_return work(); },
-            boost::asio::use_awaitable);
+        std::conditional_t<std::is_void_v<result>, bool, std::optional<result>> value{};
+        std::exception_ptr failure;
+        auto initiate = [&](auto handler) {
+            // Counts as work of the caller's execution context, so its run()
+            // does not return while `work` is on a pool thread.
+            auto caller = boost::asio::make_work_guard(handler);
+            boost::asio::post(executor(), [&, handler = std::move(handler), caller = std::move(caller)]() mutable {
+                try {
+                    if constexpr (std::is_void_v<result>)
+                        work();
+                    else
+                        value.emplace(work());
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                boost::asio::post(caller.get_executor(), std::move(handler));
+                caller.reset();
+            });
+        };
+        co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
+            std::move(initiate), boost::asio::use_awaitable);
+        if (failure)
+            std::rethrow_exception(failure);
+        if constexpr (!std::is_void_v<result>)
+            co_return std::move(*value);
     }
 
 private:
