@@ -209,9 +209,10 @@ struct worker_context {
     detail::async_semaphore& transfers;
 };
 
-// Returns true when an earlier run already finished the file: its journal
-// record matches the final file, or the .part file it synced before a crash
-// cut the rename short (that one is renamed now). A small file has no .part
+// Returns true when an earlier run already finished the file: the final
+// file has the size of its journal record (its bytes are not read again), or
+// the .part file it synced before a crash cut the rename short has the
+// record's size and MD5 (that one is renamed now). A small file has no .part
 // name at that point, so such a crash makes it download again.
 bool finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {

@@ -113,7 +113,7 @@ part_file::part_file(std::filesystem::path final_path, open_mode mode)
     }
     const off_t end = ::lseek(fd_, 0, SEEK_END);
     if (end < 0)
-        throw_errno(errno, "seeking in", part_path_);
+        throw_errno(errno, "seeking in", shown_path());
     written_ = static_cast<std::uint64_t>(end);
 }
 
@@ -141,7 +141,7 @@ void part_file::give_part_name()
 void part_file::restart()
 {
     if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0)
-        throw_errno(errno, "truncating", part_path_);
+        throw_errno(errno, "truncating", shown_path());
     written_ = 0;
 }
 
@@ -159,9 +159,9 @@ std::size_t part_file::read_at(std::uint64_t offset, char* data, std::size_t siz
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            throw_errno(errno, "reading", part_path_);
+            throw_errno(errno, "reading", shown_path());
         if (n == 0)
-            throw error(errc::io_error, "\"" + part_path_.string() + "\" is shorter than expected");
+            throw error(errc::io_error, "\"" + shown_path().string() + "\" is shorter than expected");
         return static_cast<std::size_t>(n);
     }
 }
@@ -182,7 +182,7 @@ part_file::~part_file()
 
 void part_file::write(const void* data, std::size_t size)
 {
-    write_all(fd_, data, size, part_path_);
+    write_all(fd_, data, size, shown_path());
     written_ += size;
     if (!named_ && written_ >= name_after)
         give_part_name();
@@ -197,7 +197,7 @@ void part_file::commit()
 void part_file::sync()
 {
     if (::fsync(fd_) != 0)
-        throw_errno(errno, "syncing", part_path_);
+        throw_errno(errno, "syncing", shown_path());
 }
 
 void part_file::rename_into_place(bool sync_folder_after)
@@ -218,7 +218,7 @@ void part_file::rename_into_place(bool sync_folder_after)
     const int rc = ::close(fd_);
     fd_ = -1;
     if (rc != 0)
-        throw_errno(errno, "closing", linked ? final_path_ : part_path_);
+        throw_errno(errno, "closing", linked ? final_path_ : shown_path());
     if (!linked && ::rename(part_path_.c_str(), final_path_.c_str()) != 0)
         throw_errno(errno, "renaming to final name", final_path_);
     if (sync_folder_after)

@@ -82,6 +82,10 @@ private:
     // Links a file without a name under `path`. Returns 0 or the errno.
     int link_as(const std::filesystem::path& path) const noexcept;
 
+    // The path that error messages name: the .part file, or the final path
+    // while the file has no name.
+    const std::filesystem::path& shown_path() const noexcept { return named_ ? part_path_ : final_path_; }
+
     // Reads up to `size` bytes at `offset` from the .part file.
     std::size_t read_at(std::uint64_t offset, char* data, std::size_t size) const;
 
