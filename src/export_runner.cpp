@@ -209,10 +209,10 @@ struct worker_context {
     detail::async_semaphore& transfers;
 };
 
-// Returns true when an earlier run already finished the file: the final
-// file has the size of its journal record (its bytes are not read again), or
-// the .part file it synced before a crash cut the rename short has the
-// record's size and MD5 (that one is renamed now). A small file has no .part
+// Returns true when an earlier run already finished the file. Either the
+// final file has the size of its journal record (its bytes are not read
+// again), or the .part file that was synced before a crash cut the rename
+// short has the record's size and MD5, and it is renamed now. A small file has no .part
 // name at that point, so such a crash makes it download again.
 bool finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {
@@ -424,6 +424,10 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     using worker_op = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<void>>(), asio::deferred));
     std::vector<worker_op> ops;
     ops.reserve(workers);
+    // NOTE: Boost 1.81's co_spawn ends the process when its coroutine is
+    // cancelled and then ends without having suspended once. Here that takes
+    // a worker that fails at once while another is still starting on a
+    // second I/O thread. No test has produced it.
     for (std::size_t i = 0; i < workers; ++i)
         ops.push_back(asio::co_spawn(asio::make_strand(executor), run_worker(context), asio::deferred));
     if (!ops.empty()) {

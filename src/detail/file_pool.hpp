@@ -37,9 +37,10 @@ public:
     // before the call throws at this co_await, and `work` does not run.
     //
     // This used co_spawn before. Boost 1.81's co_spawn passes the caller's
-    // cancellation on to the new coroutine, which then threw on the pool
-    // thread, past its own try block, when the cancellation came while
-    // `work` ran. That ended the process on an early Ctrl-C.
+    // cancellation on to its coroutine, and a coroutine that is cancelled and
+    // then ends without having suspended once throws past co_spawn's own try
+    // block. `work` never suspends, so a Ctrl-C while it ran ended the
+    // process.
     template <class Work>
     boost::asio::awaitable<std::invoke_result_t<Work&>> run(Work work)
     {
