@@ -47,11 +47,14 @@ public:
         using result = std::invoke_result_t<Work&>;
         std::conditional_t<std::is_void_v<result>, bool, std::optional<result>> value{};
         std::exception_ptr failure;
-        auto initiate = [&](auto handler) {
+        // Starting the threads can fail. Here the caller catches that; inside
+        // the initiation it would escape from the caller's io_context::run().
+        const auto pool = executor();
+        auto initiate = [&, pool](auto handler) {
             // Counts as work of the caller's execution context, so its run()
             // does not return while `work` is on a pool thread.
             auto caller = boost::asio::make_work_guard(handler);
-            boost::asio::post(executor(), [&, handler = std::move(handler), caller = std::move(caller)]() mutable {
+            boost::asio::post(pool, [&, handler = std::move(handler), caller = std::move(caller)]() mutable {
                 try {
                     if constexpr (std::is_void_v<result>)
                         work();
