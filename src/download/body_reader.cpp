@@ -64,9 +64,27 @@ public:
     // so a cancelled transfer still keeps the bytes it received.
     void hand_over()
     {
-        md5_.submit(buffer_ + skip_, filled_ - skip_);
-        part_.write(buffer_ + skip_, filled_ - skip_);
+        const char* data = buffer_ + skip_;
+        const std::size_t size = filled_ - skip_;
+        // Emptied first: the buffer belongs to the hasher after submit(), so
+        // it must never be submitted twice, even when the write fails.
         filled_ = skip_ = 0;
+        md5_.submit(data, size);
+        part_.write(data, size);
+    }
+
+    // Hands over the bytes received so far, for a transfer that ends with an
+    // exception, such as a cancellation at a co_await. A write error is
+    // dropped here, because the exception under way is the one to report.
+    void keep_received() noexcept
+    {
+        if (filled_ == skip_)
+            return;
+        try {
+            hand_over();
+        } catch (...) {
+            // hand_over() emptied the buffer before it could fail.
+        }
     }
 
     // Waits for the next free buffer, after hand_over() of a full one.
@@ -183,10 +201,17 @@ asio::awaitable<void> stream_body(http_context& context, open_response& response
     const header_parser& header = *response.parser;
     const auto length = header.content_length();
     const bool keep_alive = header.keep_alive();
-    if (length && !header.chunked())
-        co_await read_known_length(context, response, sink, part, *length);
-    else
-        co_await read_parsed(context, response, sink, part, ended_by_close);
+    try {
+        if (length && !header.chunked())
+            co_await read_known_length(context, response, sink, part, *length);
+        else
+            co_await read_parsed(context, response, sink, part, ended_by_close);
+    } catch (...) {
+        // Bytes received before a cancellation are kept for a resume, like
+        // those received before a transport error.
+        sink.keep_received();
+        throw;
+    }
 
     if (response.conn && keep_alive)
         context.pool.put(std::move(response.conn));
