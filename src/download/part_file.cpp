@@ -3,6 +3,7 @@
 #include <gioexport/error.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -54,8 +55,9 @@ void write_all(int fd, const void* data, std::size_t size, const std::filesystem
 
 }  // namespace
 
-void sync_folder(const std::filesystem::path& folder)
+void sync_folder(const std::filesystem::path& path)
 {
+    const std::filesystem::path folder = path.empty() ? std::filesystem::path(".") : path;
     const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         throw_errno(errno, "opening folder", folder);
@@ -75,13 +77,17 @@ std::filesystem::path part_file::part_path_for(const std::filesystem::path& fina
 
 namespace {
 
+// Set once linking through /proc/self/fd failed for a reason other than the
+// target, so later files take the .part name from the start.
+std::atomic<bool> naming_refused{false};
+
 // Whether a file opened without a name can be linked later. That goes
 // through /proc/self/fd, because linkat() with AT_EMPTY_PATH needs a
 // capability that a download client should not ask for.
 bool can_name_open_files()
 {
     static const bool available = ::access("/proc/self/fd", X_OK) == 0;
-    return available;
+    return available && !naming_refused.load(std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -112,8 +118,11 @@ part_file::part_file(std::filesystem::path final_path, open_mode mode)
             throw_errno(errno, "creating", part_path_);
     }
     const off_t end = ::lseek(fd_, 0, SEEK_END);
-    if (end < 0)
-        throw_errno(errno, "seeking in", shown_path());
+    if (end < 0) {
+        const int err = errno;
+        ::close(fd_);
+        throw_errno(err, "seeking in", shown_path());
+    }
     written_ = static_cast<std::uint64_t>(end);
 }
 
@@ -133,8 +142,38 @@ void part_file::give_part_name()
         ::unlink(part_path_.c_str());
         err = link_as(part_path_);
     }
-    if (err != 0)
+    if (err == ENOSPC || err == EDQUOT || err == EEXIST)
         throw_errno(err, "naming", part_path_);
+    if (err != 0) {
+        // The system refuses links through /proc (some sandboxes do), so
+        // the bytes move to a named file, and later files start named.
+        naming_refused.store(true, std::memory_order_relaxed);
+        copy_to_part_name();
+        return;
+    }
+    named_ = true;
+}
+
+void part_file::copy_to_part_name()
+{
+    const int copy = ::open(part_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (copy < 0)
+        throw_errno(errno, "creating", part_path_);
+    try {
+        std::vector<char> buffer(max_write);
+        for (std::uint64_t offset = 0; offset < written_;) {
+            const std::size_t got =
+                read_at(offset, buffer.data(), static_cast<std::size_t>(std::min<std::uint64_t>(max_write, written_ - offset)));
+            write_all(copy, buffer.data(), got, part_path_);
+            offset += got;
+        }
+    } catch (...) {
+        ::close(copy);
+        ::unlink(part_path_.c_str());
+        throw;
+    }
+    ::close(fd_);
+    fd_ = copy;
     named_ = true;
 }
 
@@ -173,7 +212,7 @@ part_file::~part_file()
     if (!named_ && written_ > 0) {
         try {
             give_part_name();
-        } catch (const error&) {
+        } catch (...) {
             // The bytes are lost with the descriptor, so the next attempt starts over.
         }
     }
@@ -208,12 +247,17 @@ void part_file::rename_into_place(bool sync_folder_after)
     bool linked = false;
     if (!named_) {
         const int err = link_as(final_path_);
-        if (err == EEXIST)
-            give_part_name();
-        else if (err != 0)
+        if (err == ENOSPC || err == EDQUOT)
             throw_errno(err, "naming", final_path_);
-        else
+        if (err == 0) {
             linked = true;
+        } else {
+            // The final name exists, or links through /proc are refused and
+            // the bytes were copied into a new .part file, which needs its
+            // own sync before it may take the final name.
+            give_part_name();
+            sync();
+        }
     }
     const int rc = ::close(fd_);
     fd_ = -1;

@@ -77,8 +77,11 @@ public:
     static std::filesystem::path part_path_for(const std::filesystem::path& final_path);
 
 private:
-    // Links a file without a name as the .part file, replacing a stale one.
+    // Links a file without a name as the .part file, replacing a stale one,
+    // or copies it there where the system refuses such links.
     void give_part_name();
+    // Copies the bytes into a new .part file and goes on with that one.
+    void copy_to_part_name();
     // Links a file without a name under `path`. Returns 0 or the errno.
     int link_as(const std::filesystem::path& path) const noexcept;
 
