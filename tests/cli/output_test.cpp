@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <string>
 
@@ -206,6 +208,23 @@ BOOST_AUTO_TEST_CASE(failures_name_type_part_and_code)
     const std::string chinese = render_failures(sample_result(), language::chinese);
     BOOST_TEST(chinese.find("checksum_mismatch") != std::string::npos);
     BOOST_TEST(chinese.find("失败") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unverified_files_get_a_warning)
+{
+    const std::string lines = render_unverified(sample_result(), language::english);
+    BOOST_TEST(lines == "warning: action part 0 is unverified: the server sent no MD5 for it "
+                        "(--require-md5 makes this an error)\n");
+    const std::string chinese = render_unverified(sample_result(), language::chinese);
+    BOOST_TEST(chinese.find("未经校验") != std::string::npos);
+
+    // Beyond the limit, one line counts the rest.
+    gioexport::export_result many = sample_result();
+    for (std::size_t i = 0; i < 4; ++i)
+        many.files.push_back(many.files[1]);
+    const std::string capped = render_unverified(many, language::english, 2);
+    BOOST_TEST(std::count(capped.begin(), capped.end(), '\n') == 3);
+    BOOST_TEST(capped.find("warning: 3 more files are unverified\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(megabytes_use_one_decimal)

@@ -209,6 +209,9 @@ asio::awaitable<int> run_download(gioexport::client client, cli_settings setting
     if (settings.json) {
         write_stdout(serialize_line(export_result_to_json(result, code, seconds)));
     } else {
+        const std::string warnings = render_unverified(result, lang);
+        if (!warnings.empty())
+            err->write_line(warnings.substr(0, warnings.size() - 1));
         const std::string failures = render_failures(result, lang);
         if (!failures.empty())
             err->write_line(failures.substr(0, failures.size() - 1));

@@ -79,6 +79,8 @@ enum class message_id {
     summary_data,               // {0} megabytes, {1} bytes
     summary_elapsed,            // {0} seconds
     failed_file,                // {0} data type, {1} position, {2} code name, {3} message
+    unverified_file,            // {0} data type, {1} position
+    unverified_more,            // {0} how many more unverified files
     progress_line,              // {0} done, {1} total, {2} failed, {3} MB, {4} MB/s
 
     // Help and version.

@@ -251,6 +251,26 @@ std::string render_failures(const gioexport::export_result& result, language lan
     return out;
 }
 
+std::string render_unverified(const gioexport::export_result& result, language lang, std::size_t most)
+{
+    std::string out;
+    std::size_t count = 0;
+    for (const gioexport::file_outcome& file : result.files) {
+        if (file.error != gioexport::errc::ok || !file.result ||
+            file.result->state != gioexport::verification::unverified)
+            continue;
+        if (++count <= most) {
+            out += format_message(lang, message_id::unverified_file, {file.type.name(), std::to_string(file.position)});
+            out += '\n';
+        }
+    }
+    if (count > most) {
+        out += format_message(lang, message_id::unverified_more, {std::to_string(count - most)});
+        out += '\n';
+    }
+    return out;
+}
+
 std::string render_help(language lang)
 {
     std::string out(message_text(lang, message_id::help_text));
