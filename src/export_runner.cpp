@@ -209,10 +209,10 @@ struct worker_context {
     detail::async_semaphore& transfers;
 };
 
-// Returns true when an earlier run already finished the file. Either the
-// final file has the size of its journal record (its bytes are not read
-// again), or the .part file that was synced before a crash cut the rename
-// short has the record's size and MD5, and it is renamed now. A small file has no .part
+// Returns true when an earlier run already finished the file. That is so when
+// the final file has the size of its journal record, and its bytes are not
+// read again. It is also so when a crash cut the rename short and the synced
+// .part file has the record's size and MD5. That file is renamed now. A small file has no .part
 // name at that point, so such a crash makes it download again.
 bool finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {

@@ -47,8 +47,8 @@ public:
         using result = std::invoke_result_t<Work&>;
         std::conditional_t<std::is_void_v<result>, bool, std::optional<result>> value{};
         std::exception_ptr failure;
-        // Starting the threads can fail. Here the caller catches that; inside
-        // the initiation it would escape from the caller's io_context::run().
+        // Starting the threads can fail. Here the caller catches that, while
+        // inside the initiation it would escape from io_context::run().
         const auto pool = executor();
         auto initiate = [&, pool](auto handler) {
             // Counts as work of the caller's execution context, so its run()

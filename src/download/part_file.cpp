@@ -77,11 +77,11 @@ std::filesystem::path part_file::part_path_for(const std::filesystem::path& fina
 
 namespace {
 
-// Set once linking through /proc/self/fd failed for a reason other than the
-// target, so later files take the .part name from the start.
+// Whether a link through /proc/self/fd failed for a reason other than the
+// target. Later files then take the .part name from the start.
 std::atomic<bool> naming_refused{false};
 
-// Whether a file opened without a name can be linked later. That goes
+// Returns whether a file opened without a name can be linked later. That goes
 // through /proc/self/fd, because linkat() with AT_EMPTY_PATH needs a
 // capability that a download client should not ask for.
 bool can_name_open_files()
@@ -133,25 +133,26 @@ int part_file::link_as(const std::filesystem::path& path) const noexcept
     return ::linkat(AT_FDCWD, open_file, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
 }
 
-void part_file::give_part_name()
+bool part_file::give_part_name()
 {
     int err = link_as(part_path_);
     if (err == EEXIST) {
-        // A .part file that appeared since the open, from another attempt:
-        // these bytes are newer.
+        // Another attempt created a .part file after this one was opened.
+        // These bytes are newer, so they replace it.
         ::unlink(part_path_.c_str());
         err = link_as(part_path_);
     }
     if (err == ENOSPC || err == EDQUOT || err == EEXIST)
         throw_errno(err, "naming", part_path_);
     if (err != 0) {
-        // The system refuses links through /proc (some sandboxes do), so
+        // The system rejects links through /proc (some sandboxes do), so
         // the bytes move to a named file, and later files start named.
         naming_refused.store(true, std::memory_order_relaxed);
         copy_to_part_name();
-        return;
+        return true;
     }
     named_ = true;
+    return false;
 }
 
 void part_file::copy_to_part_name()
@@ -243,7 +244,7 @@ void part_file::rename_into_place(bool sync_folder_after)
 {
     // A file without a name gets the final one in one step. A file already
     // there (a download run once more) is replaced through the .part name,
-    // as rename() replaces atomically and linkat() does not.
+    // because rename() replaces a file atomically and linkat() does not.
     bool linked = false;
     if (!named_) {
         const int err = link_as(final_path_);
@@ -251,11 +252,9 @@ void part_file::rename_into_place(bool sync_folder_after)
             throw_errno(err, "naming", final_path_);
         if (err == 0) {
             linked = true;
-        } else {
-            // The final name exists, or links through /proc are refused and
-            // the bytes were copied into a new .part file, which needs its
-            // own sync before it may take the final name.
-            give_part_name();
+        } else if (give_part_name()) {
+            // Links through /proc are rejected, and the copy in the new .part
+            // file needs its own sync before it may take the final name.
             sync();
         }
     }

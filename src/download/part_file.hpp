@@ -78,9 +78,10 @@ public:
 
 private:
     // Links a file without a name as the .part file, replacing a stale one,
-    // or copies it there where the system refuses such links.
-    void give_part_name();
-    // Copies the bytes into a new .part file and goes on with that one.
+    // or copies it there where the system rejects such links. Returns true
+    // after a copy, which is not synced yet.
+    bool give_part_name();
+    // Copies the bytes into a new .part file and continues with that one.
     void copy_to_part_name();
     // Links a file without a name under `path`. Returns 0 or the errno.
     int link_as(const std::filesystem::path& path) const noexcept;

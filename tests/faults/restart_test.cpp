@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(early_interrupts_exit_cleanly)
             BOOST_TEST_REQUIRE(waitpid(pid, &status, 0) == pid);
             // Exit 0 when the run finished first, 130 when the tool handled
             // the signal. Death by SIGINT itself means the signal came before
-            // the tool set up its handler, which is fine; any other signal is
+            // the tool set up its handler, which is fine. Any other signal is
             // a crash.
             const bool exited = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
             const bool unhandled = WIFSIGNALED(status) && WTERMSIG(status) == SIGINT;

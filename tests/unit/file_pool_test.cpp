@@ -40,6 +40,17 @@ auto record(outcome& out)
     };
 }
 
+// Starts a coroutine on `io` that stores the result of pool.run(work) in
+// `value`, with `signal` as its cancellation and `out` as its outcome.
+template <class Work>
+void spawn_call(asio::io_context& io, file_pool& pool, Work work, int& value, asio::cancellation_signal& signal,
+                outcome& out)
+{
+    asio::co_spawn(
+        io, [&pool, &value, work]() -> asio::awaitable<void> { value = co_await pool.run(work); },
+        asio::bind_cancellation_slot(signal.slot(), record(out)));
+}
+
 bool is_cancellation(std::exception_ptr error)
 {
     try {
@@ -77,12 +88,12 @@ BOOST_AUTO_TEST_CASE(returns_value_and_rethrows)
     BOOST_TEST(message == "disk on fire");
 }
 
-BOOST_AUTO_TEST_CASE(cancel_while_queued_waits_for_the_call)
+BOOST_AUTO_TEST_CASE(cancel_while_queued_waits)
 {
     asio::io_context io;
     file_pool pool(1);
 
-    // The first call holds the pool's only thread until released.
+    // The first call occupies the pool's only thread until released.
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
     std::atomic<bool> blocking{false};
@@ -98,15 +109,13 @@ BOOST_AUTO_TEST_CASE(cancel_while_queued_waits_for_the_call)
     std::atomic<bool> second_ran{false};
     int value = 0;
     outcome second;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-            value = co_await pool.run([&] {
-                second_ran = true;
-                return 7;
-            });
+    spawn_call(
+        io, pool,
+        [&] {
+            second_ran = true;
+            return 7;
         },
-        asio::bind_cancellation_slot(signal.slot(), record(second)));
+        value, signal, second);
 
     while (!blocking)
         io.poll();
@@ -123,7 +132,7 @@ BOOST_AUTO_TEST_CASE(cancel_while_queued_waits_for_the_call)
     BOOST_TEST(value == 7);
 }
 
-BOOST_AUTO_TEST_CASE(cancel_while_running_waits_for_the_call)
+BOOST_AUTO_TEST_CASE(cancel_while_running_waits)
 {
     asio::io_context io;
     file_pool pool(2);  // a second thread free to take whatever else is posted
@@ -133,16 +142,14 @@ BOOST_AUTO_TEST_CASE(cancel_while_running_waits_for_the_call)
     asio::cancellation_signal signal;
     int value = 0;
     outcome caller;
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-            value = co_await pool.run([&] {
-                running = true;
-                released.wait();
-                return 9;
-            });
+    spawn_call(
+        io, pool,
+        [&] {
+            running = true;
+            released.wait();
+            return 9;
         },
-        asio::bind_cancellation_slot(signal.slot(), record(caller)));
+        value, signal, caller);
 
     while (!running)
         io.poll();
@@ -158,7 +165,7 @@ BOOST_AUTO_TEST_CASE(cancel_while_running_waits_for_the_call)
     BOOST_TEST(value == 9);
 }
 
-BOOST_AUTO_TEST_CASE(cancelled_caller_does_not_start_the_call)
+BOOST_AUTO_TEST_CASE(cancelled_caller_skips_call)
 {
     asio::io_context io;
     file_pool pool(1);

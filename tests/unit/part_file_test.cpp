@@ -45,6 +45,14 @@ std::string read_all(const std::filesystem::path& path)
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Checks that `target` contains `bytes` under its final name and that no
+// .part file is left.
+void check_committed(const std::filesystem::path& target, const std::string& bytes)
+{
+    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
+    BOOST_TEST((read_all(target) == bytes));
+}
+
 // Returns whether files without a name can be made in `folder`; where they
 // cannot (NFS, older overlayfs), part_file names every file from the start.
 bool folder_has_unnamed_files(const std::filesystem::path& folder)
@@ -127,7 +135,7 @@ BOOST_AUTO_TEST_CASE(restart_and_discard_clean_up)
     BOOST_TEST(!std::filesystem::exists(target));
 }
 
-BOOST_AUTO_TEST_CASE(small_file_has_no_name_until_the_commit)
+BOOST_AUTO_TEST_CASE(small_file_unnamed_until_commit)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "visit" / "part-00003.csv.gz";
@@ -141,11 +149,10 @@ BOOST_AUTO_TEST_CASE(small_file_has_no_name_until_the_commit)
         BOOST_TEST(std::filesystem::is_empty(target.parent_path()) == unnamed);
         part.commit();
     }
-    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
-    BOOST_TEST((read_all(target) == bytes));
+    check_committed(target, bytes);
 }
 
-BOOST_AUTO_TEST_CASE(large_file_takes_the_part_name_while_written)
+BOOST_AUTO_TEST_CASE(large_file_named_while_written)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "page" / "part-00004.csv.gz";
@@ -160,11 +167,10 @@ BOOST_AUTO_TEST_CASE(large_file_takes_the_part_name_while_written)
     // Bytes written before and after the name was given are all under it.
     BOOST_TEST((read_all(part_file::part_path_for(target)) == bytes));
     part.commit();
-    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
-    BOOST_TEST((read_all(target) == bytes));
+    check_committed(target, bytes);
 }
 
-BOOST_AUTO_TEST_CASE(commit_replaces_an_existing_file)
+BOOST_AUTO_TEST_CASE(commit_replaces_existing_file)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "ads" / "part-00005.csv.gz";
@@ -177,11 +183,10 @@ BOOST_AUTO_TEST_CASE(commit_replaces_an_existing_file)
         part.write(new_bytes.data(), new_bytes.size());
         part.commit();
     }
-    BOOST_TEST((read_all(target) == new_bytes));
-    BOOST_TEST(!std::filesystem::exists(part_file::part_path_for(target)));
+    check_committed(target, new_bytes);
 }
 
-BOOST_AUTO_TEST_CASE(closing_replaces_a_stale_part_file)
+BOOST_AUTO_TEST_CASE(closing_replaces_stale_part_file)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "visit" / "part-00006.csv.gz";
@@ -198,11 +203,11 @@ BOOST_AUTO_TEST_CASE(closing_replaces_a_stale_part_file)
 
 // In a child process with its own mount namespace, /proc becomes an empty
 // tmpfs with a bare self/fd folder, so part_file starts files without a
-// name and then sees its links through /proc refused. The bytes must then
+// name and then finds its links through /proc rejected. The bytes must then
 // be copied to the .part name, and the commit must still give the final
 // name with every byte. Returns the child's verdict, or nullopt when the
 // namespace cannot be made (not root, or no CAP_SYS_ADMIN).
-std::optional<bool> run_with_refused_links(const std::filesystem::path& target, const std::string& bytes)
+std::optional<bool> run_with_rejected_links(const std::filesystem::path& target, const std::string& bytes)
 {
     const pid_t pid = ::fork();
     if (pid < 0)
@@ -215,7 +220,7 @@ std::optional<bool> run_with_refused_links(const std::filesystem::path& target, 
         bool ok = true;
         {
             part_file part(target);
-            part.write(bytes.data(), bytes.size());  // crosses name_after, so it asks for the .part name
+            part.write(bytes.data(), bytes.size());  // crosses name_after, so it requests the .part name
             ok = ok && part.has_part_name();
             ok = ok && read_all(part_file::part_path_for(target)) == bytes;
             part.commit();
@@ -230,12 +235,12 @@ std::optional<bool> run_with_refused_links(const std::filesystem::path& target, 
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-BOOST_AUTO_TEST_CASE(refused_links_copy_to_the_part_name)
+BOOST_AUTO_TEST_CASE(rejected_links_copy_to_part)
 {
     const test::scratch_folder folder("gioexport-part-");
     const auto target = folder.path() / "page" / "part-00007.csv.gz";
     const std::string bytes = pattern_bytes(part_file::name_after + 5000, 12);
-    const auto verdict = run_with_refused_links(target, bytes);
+    const auto verdict = run_with_rejected_links(target, bytes);
     if (!verdict) {
         BOOST_TEST_MESSAGE("skipped: no mount namespace here (needs root)");
         return;

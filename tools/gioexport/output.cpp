@@ -251,7 +251,7 @@ std::string render_failures(const gioexport::export_result& result, language lan
     return out;
 }
 
-std::string render_unverified(const gioexport::export_result& result, language lang, std::size_t most)
+std::string render_unverified(const gioexport::export_result& result, language lang, std::size_t limit)
 {
     std::string out;
     std::size_t count = 0;
@@ -259,13 +259,13 @@ std::string render_unverified(const gioexport::export_result& result, language l
         if (file.error != gioexport::errc::ok || !file.result ||
             file.result->state != gioexport::verification::unverified)
             continue;
-        if (++count <= most) {
+        if (++count <= limit) {
             out += format_message(lang, message_id::unverified_file, {file.type.name(), std::to_string(file.position)});
             out += '\n';
         }
     }
-    if (count > most) {
-        out += format_message(lang, message_id::unverified_more, {std::to_string(count - most)});
+    if (count > limit) {
+        out += format_message(lang, message_id::unverified_more, {std::to_string(count - limit)});
         out += '\n';
     }
     return out;

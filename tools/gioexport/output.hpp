@@ -67,9 +67,9 @@ std::string render_summary(const gioexport::export_result& result, double second
 std::string render_failures(const gioexport::export_result& result, language lang);
 
 // One warning line per file kept without an MD5 check (data type and part),
-// at most `most` of them and then one line that counts the rest, each
+// at most `limit` of them and then one line that counts the rest, each
 // ending in a newline.
-std::string render_unverified(const gioexport::export_result& result, language lang, std::size_t most = 10);
+std::string render_unverified(const gioexport::export_result& result, language lang, std::size_t limit = 10);
 
 // The full --help text, exit codes included, ending in a newline.
 std::string render_help(language lang);
