@@ -21,6 +21,7 @@ MIB = 1024 * 1024
 TOOL_LABELS = {
     "gioexport-c4": "gioexport download --concurrency 4",
     "gioexport-c8": "gioexport download (default, concurrency 8)",
+    "gioexport-nofsync": "gioexport download --no-fsync (concurrency 8)",
     "gioexport-links": "gioexport links (token and listing only, no download)",
     "curl": "curl --parallel --parallel-max 8 (no check)",
     "curl+md5sum": "curl --parallel --parallel-max 8, then md5sum -c",

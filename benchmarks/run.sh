@@ -401,11 +401,12 @@ start_emulator() {
 tool_command() {
   local tool=$1 q
   case "$tool" in
-    gioexport-c4|gioexport-c8|gioexport-c8@*)
+    gioexport-c4|gioexport-c8|gioexport-c8@*|gioexport-nofsync)
       local binary=$gioexport_bin concurrency=""
       # 8 is the default; the compared builds may predate that default.
       concurrency="--concurrency 8"
       [ "$tool" = gioexport-c4 ] && concurrency="--concurrency 4"
+      [ "$tool" = gioexport-nofsync ] && concurrency="--concurrency 8 --no-fsync"
       [ "${tool#gioexport-c8@}" != "$tool" ] && binary=${compare_bins[${tool#gioexport-c8@}]}
       printf -v q '%q ' "$binary" download --quiet --require-md5 "${gioexport_args[@]}" --out "$out"
       echo "GIOEXPORT_SECRET=demo-secret exec $q $concurrency" ;;
@@ -540,7 +541,8 @@ for name in "${timed_sets[@]}"; do
 
   # gioexport-links times the token request and the listing alone: the fixed
   # start-up part of every gioexport download.
-  tools=(gioexport-c4 gioexport-c8 "${compare_tools[@]}" gioexport-links curl curl+md5sum aria2c aria2c+md5)
+  tools=(gioexport-c4 gioexport-c8 gioexport-nofsync "${compare_tools[@]}" gioexport-links curl curl+md5sum aria2c
+         aria2c+md5)
   set_runs=$runs
   if [ "${name#rss-}" != "$name" ]; then
     tools=(gioexport-c8 "${compare_tools[@]}")

@@ -537,6 +537,15 @@ typedef struct gioexport_download_options {
      * is hashed and written. Default 262144; values below 16384 are raised
      * to 16384. */
     size_t buffer_size;
+    /* 0 (default): flush the file to stable storage (fsync) before it takes
+     * its final name, so a file reported as done survives a power loss.
+     * 1: leave that to the operating system, as curl and wget do. Faster for
+     * many small files, but a power loss or kernel crash may then lose or
+     * damage files reported as done. An export marks such files in its
+     * journal, and a later run checks their MD5 before trusting them.
+     * A caller built before this field existed passes a struct_size
+     * without it, which leaves it 0. */
+    int no_fsync;
 } gioexport_download_options;
 
 GIOEXPORT_API void gioexport_download_options_init(gioexport_download_options* options,
@@ -613,9 +622,10 @@ typedef struct gioexport_export_request {
     /* Seconds between two polls, at least 1. Default 30. */
     uint32_t poll_interval_seconds;
     /* As in gioexport_download_options: require_md5 default 0, buffer_size
-     * default 262144. */
+     * default 262144, no_fsync default 0. */
     int require_md5;
     size_t buffer_size;
+    int no_fsync;
 } gioexport_export_request;
 
 GIOEXPORT_API void gioexport_export_request_init(gioexport_export_request* request,

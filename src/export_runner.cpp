@@ -209,35 +209,71 @@ struct worker_context {
     detail::async_semaphore& transfers;
 };
 
-// Returns true when an earlier run already finished the file. That is so when
-// the final file has the size of its journal record, and its bytes are not
-// read again. It is also so when a crash cut the rename short and the synced
-// .part file has the record's size and MD5. That file is renamed now. A small file has no .part
-// name at that point, so such a crash makes it download again.
-bool finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
+// Returns the MD5 of the file at `path` as lower-case hex, or an empty string
+// when the file cannot be read.
+std::string md5_of_file(const std::filesystem::path& path)
 {
-    const auto entry = context.journal.verified(item.type.name(), item.position);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return {};
+    detail::md5_hasher md5;
+    std::vector<char> buffer(256 * 1024);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+        md5.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    return in.bad() ? std::string() : md5.finish();
+}
+
+// Returns true when an earlier run already finished the file. That is so when
+// the final file has the size of its journal record. Its bytes are read again
+// only when the record marks them unsynced (a run with sync_files false),
+// because a power loss since then may have damaged them. A run that syncs
+// then syncs such a file and records it again. It is also so when a crash
+// cut the rename short and the .part file has the record's size and MD5.
+// That file is renamed now. A small file has no .part name at that point, so
+// such a crash makes it download again. The reads run on the file threads.
+asio::awaitable<bool> finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
+{
+    auto entry = context.journal.verified(item.type.name(), item.position);
     if (!entry)
-        return false;
+        co_return false;
     const auto target = context.export_dir / item.relative_path;
-    std::error_code ec;
-    if (std::filesystem::file_size(target, ec) != entry->bytes || ec) {
+    bool finished = false;
+    co_await context.impl.files.run([&] {
+        std::error_code ec;
+        if (std::filesystem::file_size(target, ec) == entry->bytes && !ec) {
+            if (entry->synced) {
+                finished = true;
+                return;
+            }
+            if (md5_of_file(target) != entry->md5) {
+                context.impl.log(log_level::warning,
+                                 item.relative_path.generic_string() +
+                                     ": the file no longer matches the MD5 that an earlier run without syncs "
+                                     "recorded; downloading it again");
+                return;
+            }
+            if (context.options.sync_files) {
+                try {
+                    detail::sync_file(target);
+                } catch (const error& e) {
+                    context.impl.log(log_level::warning, std::string(e.what()) + "; downloading it again");
+                    return;
+                }
+                entry->synced = true;
+                context.journal.record_verified(item.type.name(), item.position, *entry);
+            }
+            finished = true;
+            return;
+        }
         const auto part = detail::part_file::part_path_for(target);
-        if (std::filesystem::file_size(part, ec) != entry->bytes || ec)
-            return false;
-        detail::md5_hasher md5;
-        std::ifstream in(part, std::ios::binary);
-        std::vector<char> buffer(256 * 1024);
-        while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
-            md5.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-        if (md5.finish() != entry->md5)
-            return false;
+        if (std::filesystem::file_size(part, ec) != entry->bytes || ec || md5_of_file(part) != entry->md5)
+            return;
         std::filesystem::rename(part, target, ec);
-        if (ec)
-            return false;
-    }
-    outcome.result = file_result{target, entry->bytes, entry->md5, entry->state};
-    return true;
+        finished = !ec;
+    });
+    if (finished)
+        outcome.result = file_result{target, entry->bytes, entry->md5, entry->state};
+    co_return finished;
 }
 
 // Downloads one file, or takes it from the journal. A failure of the file
@@ -247,7 +283,7 @@ asio::awaitable<file_outcome> download_job(worker_context& context, const export
 {
     client_impl& impl = context.impl;
     file_outcome outcome{item.type, item.position, item.relative_path, {}, errc::ok, {}};
-    if (finish_from_journal(context, item, outcome)) {
+    if (co_await finish_from_journal(context, item, outcome)) {
         context.progress.add(outcome.result->bytes, 0, 0);
         co_return outcome;
     }
@@ -284,8 +320,9 @@ asio::awaitable<file_outcome> download_job(worker_context& context, const export
         };
         hooks.before_rename = [&](const file_result& done) {
             stop_if_superseded();
-            context.journal.record_verified(item.type.name(), item.position,
-                                            detail::journal_entry{done.bytes, done.md5, done.state});
+            context.journal.record_verified(
+                item.type.name(), item.position,
+                detail::journal_entry{done.bytes, done.md5, done.state, context.options.sync_files});
         };
         hooks.folder_synced_later = true;  // once per folder, before the manifest
         hooks.transfer_slots = &context.transfers;

@@ -88,11 +88,13 @@ export_journal::export_journal(const std::filesystem::path& export_dir) : path_(
         if (fields.size() == 3 && fields[0] == "listed" && data_type::is_valid_name(fields[1]) &&
             parse_number(fields[2], count)) {
             apply_listed(std::string(fields[1]), count);
-        } else if (fields.size() == 6 && fields[0] == "verified" && data_type::is_valid_name(fields[1]) &&
-            parse_number(fields[2], position) && parse_number(fields[3], entry.bytes) && is_hex(fields[4], 32) &&
-            (fields[5] == "verified" || fields[5] == "unverified")) {
+        } else if ((fields.size() == 6 || (fields.size() == 7 && fields[6] == "unsynced")) &&
+                   fields[0] == "verified" && data_type::is_valid_name(fields[1]) &&
+                   parse_number(fields[2], position) && parse_number(fields[3], entry.bytes) &&
+                   is_hex(fields[4], 32) && (fields[5] == "verified" || fields[5] == "unverified")) {
             entry.md5 = std::string(fields[4]);
             entry.state = fields[5] == "verified" ? verification::verified : verification::unverified;
+            entry.synced = fields.size() == 6;
             verified_[{std::string(fields[1]), position}] = entry;
         }
     }
@@ -166,7 +168,7 @@ void export_journal::record_downloading(const std::string& type, std::size_t pos
 void export_journal::record_verified(const std::string& type, std::size_t position, const journal_entry& entry)
 {
     append("verified " + type + " " + std::to_string(position) + " " + std::to_string(entry.bytes) + " " + entry.md5 +
-           " " + std::string(to_string(entry.state)));
+           " " + std::string(to_string(entry.state)) + (entry.synced ? "" : " unsynced"));
     std::lock_guard lock(mutex_);
     verified_[{type, position}] = entry;
 }

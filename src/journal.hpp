@@ -7,12 +7,14 @@
 // write() returned, and the runner syncs the journal once before the
 // manifest. A file's bytes are synced before its `verified` record is
 // written, so a record never claims bytes that are not on disk. After a power
-// loss a missing record only means the file is downloaded again.
+// loss a missing record only means the file is downloaded again. A run
+// without syncs (download_options::sync_files false) marks its records
+// `unsynced`, and such a file is trusted only after its MD5 is checked again.
 //
 // Lines:
 //   listed <dataType> <linkCount>
 //   downloading <dataType> <position> <offset>
-//   verified <dataType> <position> <bytes> <md5> <verified|unverified>
+//   verified <dataType> <position> <bytes> <md5> <verified|unverified> [unsynced]
 //
 // A listed line whose count differs from the type's previous listed line
 // voids the type's earlier verified lines: the positions of a list of
@@ -36,6 +38,8 @@ struct journal_entry {
     std::uint64_t bytes = 0;
     std::string md5;
     verification state = verification::verified;
+    // Whether the bytes were synced before the record was written.
+    bool synced = true;
 };
 
 class export_journal {

@@ -148,6 +148,7 @@ func TestDownloadExportTwoTypes(t *testing.T) {
 		Date:      hour,
 		DataTypes: []string{"visit", "page"},
 		OutDir:    outDir,
+		NoFsync:   true,
 		Progress: func(p Progress) error {
 			mu.Lock()
 			last = p
@@ -189,6 +190,20 @@ func TestDownloadExportTwoTypes(t *testing.T) {
 	}
 	if !json.Valid(manifest) {
 		t.Fatal("manifest.json is not valid JSON")
+	}
+	// Without syncs the journal marks both files, for a re-run to check.
+	journal, err := os.ReadFile(filepath.Join(result.ExportDir, ".gioexport-journal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for _, line := range strings.Split(string(journal), "\n") {
+		if strings.HasPrefix(line, "verified ") && strings.HasSuffix(line, " unsynced") {
+			marked++
+		}
+	}
+	if marked != 2 {
+		t.Fatalf("%d records marked unsynced, want 2; journal:\n%s", marked, journal)
 	}
 	mu.Lock()
 	defer mu.Unlock()

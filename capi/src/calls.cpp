@@ -67,6 +67,7 @@ download_options to_download_options(const gioexport_download_options* given)
     download_options options;
     options.require_md5 = settings.require_md5 != 0;
     options.buffer_size = settings.buffer_size;
+    options.sync_files = settings.no_fsync == 0;
     return options;
 }
 
@@ -92,6 +93,7 @@ export_request to_export_request(const gioexport_export_request* given)
     request.poll_interval = std::chrono::seconds(settings.poll_interval_seconds);
     request.download.require_md5 = settings.require_md5 != 0;
     request.download.buffer_size = settings.buffer_size;
+    request.download.sync_files = settings.no_fsync == 0;
     return request;
 }
 

@@ -146,6 +146,7 @@ void gioexport_download_options_init(gioexport_download_options* options, size_t
     gioexport_download_options defaults{};
     defaults.require_md5 = core.require_md5 ? 1 : 0;
     defaults.buffer_size = core.buffer_size;
+    defaults.no_fsync = core.sync_files ? 0 : 1;
     gioexport::capi::write_defaults(options, struct_size, defaults);
 }
 
@@ -189,6 +190,7 @@ void gioexport_export_request_init(gioexport_export_request* request, size_t str
     defaults.poll_interval_seconds = static_cast<uint32_t>(core.poll_interval.count());
     defaults.require_md5 = core.download.require_md5 ? 1 : 0;
     defaults.buffer_size = core.download.buffer_size;
+    defaults.no_fsync = core.download.sync_files ? 0 : 1;
     gioexport::capi::write_defaults(request, struct_size, defaults);
 }
 

@@ -183,6 +183,7 @@ asio::awaitable<file_result> fetch_attempt(http_context& context, const fetch_se
         opened->read_existing(buffer_size, [&](const char* data, std::size_t size) { md5.update_now(data, size); });
     });
     part_file& part = *opened;
+    part.set_durable(options.sync_files);
     std::optional<async_semaphore::holder> slot;
     if (hooks.transfer_slots != nullptr)
         slot.emplace(co_await hooks.transfer_slots->acquire("a transfer slot for " + file_name));

@@ -25,8 +25,9 @@ struct fetch_hooks {
     link_refresher refresh;
     // Called with the resume offset before each attempt sends its request.
     std::function<void(std::uint64_t offset)> on_attempt;
-    // Called once the bytes verified and are synced, before the rename. It
-    // runs on a thread of `fetch_settings::files`.
+    // Called once the bytes verified and, unless download_options::sync_files
+    // is false, are synced, before the rename. It runs on a thread of
+    // `fetch_settings::files`.
     std::function<void(const file_result&)> before_rename;
     // The caller syncs the target's folder itself once it has renamed many
     // files into it; otherwise each rename is followed by a folder sync.

@@ -55,17 +55,33 @@ void write_all(int fd, const void* data, std::size_t size, const std::filesystem
 
 }  // namespace
 
-void sync_folder(const std::filesystem::path& path)
+namespace {
+
+// Opens `path` read-only with `flags` added and syncs it. `kind` ("file" or
+// "folder") goes into error messages. Some file systems cannot sync a folder
+// and return EINVAL, which counts as done.
+void sync_path(const std::filesystem::path& path, int flags, const std::string& kind)
 {
-    const std::filesystem::path folder = path.empty() ? std::filesystem::path(".") : path;
-    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
     if (fd < 0)
-        throw_errno(errno, "opening folder", folder);
+        throw_errno(errno, "opening " + kind, path);
     const int rc = ::fsync(fd);
     const int err = errno;
     ::close(fd);
     if (rc != 0 && err != EINVAL)
-        throw_errno(err, "syncing folder", folder);
+        throw_errno(err, "syncing " + kind, path);
+}
+
+}  // namespace
+
+void sync_folder(const std::filesystem::path& path)
+{
+    sync_path(path.empty() ? std::filesystem::path(".") : path, O_DIRECTORY, "folder");
+}
+
+void sync_file(const std::filesystem::path& path)
+{
+    sync_path(path, 0, "file");
 }
 
 std::filesystem::path part_file::part_path_for(const std::filesystem::path& final_path)
@@ -236,7 +252,7 @@ void part_file::commit()
 
 void part_file::sync()
 {
-    if (::fsync(fd_) != 0)
+    if (durable_ && ::fsync(fd_) != 0)
         throw_errno(errno, "syncing", shown_path());
 }
 
@@ -264,7 +280,7 @@ void part_file::rename_into_place(bool sync_folder_after)
         throw_errno(errno, "closing", linked ? final_path_ : shown_path());
     if (!linked && ::rename(part_path_.c_str(), final_path_.c_str()) != 0)
         throw_errno(errno, "renaming to final name", final_path_);
-    if (sync_folder_after)
+    if (sync_folder_after && durable_)
         sync_folder(final_path_.parent_path());
 }
 

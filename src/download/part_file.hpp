@@ -55,6 +55,11 @@ public:
     void sync();
     void rename_into_place(bool sync_folder = true);
 
+    // With false, sync() and the syncs of rename_into_place() do nothing, and
+    // the operating system writes the bytes back when it chooses
+    // (download_options::sync_files).
+    void set_durable(bool durable) noexcept { durable_ = durable; }
+
     // Closes and removes the .part file, if it has that name.
     void discard() noexcept;
 
@@ -97,6 +102,7 @@ private:
     std::filesystem::path part_path_;
     int fd_ = -1;
     bool named_ = true;  // false while the file has no name
+    bool durable_ = true;
     std::uint64_t written_ = 0;
 };
 
@@ -114,6 +120,10 @@ void part_file::read_existing(std::size_t buffer_size, Consume&& consume) const
 // Flushes a folder's entries (new names, renames) to stable storage.
 // Throws errc::io_error.
 void sync_folder(const std::filesystem::path& folder);
+
+// Flushes the bytes of an existing file to stable storage. Throws
+// errc::io_error.
+void sync_file(const std::filesystem::path& path);
 
 // Writes `content` to `path` atomically: a temporary file in the same folder,
 // fsync, rename, folder fsync.

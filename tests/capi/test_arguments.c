@@ -138,6 +138,14 @@ static void check_init_struct_sizes(void)
     CHECK(request.value.concurrency == 8);
     CHECK(request.value.poll_interval_seconds == 30);
 
+    /* Files are synced unless the caller asks otherwise. */
+    gioexport_download_options full_download;
+    GIOEXPORT_DOWNLOAD_OPTIONS_INIT(&full_download);
+    CHECK(full_download.no_fsync == 0);
+    gioexport_export_request full_request;
+    GIOEXPORT_EXPORT_REQUEST_INIT(&full_request);
+    CHECK(full_request.no_fsync == 0);
+
     /* A size that cannot hold struct_size itself writes nothing. */
     const size_t too_small[] = {0, 1, sizeof(size_t) - 1};
     for (size_t i = 0; i < sizeof too_small / sizeof too_small[0]; ++i) {

@@ -316,6 +316,30 @@ static void check_export_result(const gioexport_export_result* result, const cha
     CHECK(gioexport_links_type_count(listing) == 2);
 }
 
+/* Counts the verified records in an export folder's journal, and those of
+ * them marked unsynced (a run with no_fsync). Returns 0 when the journal
+ * cannot be read. */
+static int count_journal_records(const char* export_dir, int* verified, int* unsynced)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/.gioexport-journal", export_dir);
+    FILE* journal = fopen(path, "r");
+    if (journal == NULL)
+        return 0;
+    *verified = *unsynced = 0;
+    char line[512];
+    while (fgets(line, sizeof line, journal) != NULL) {
+        if (strncmp(line, "verified ", 9) != 0)
+            continue;
+        ++*verified;
+        const size_t length = strlen(line);
+        if (length >= 10 && strcmp(line + length - 10, " unsynced\n") == 0)
+            ++*unsynced;
+    }
+    fclose(journal);
+    return 1;
+}
+
 /* The task of the README: one hour's export of two data types. */
 static void check_blocking_export(gioexport_client* client, const char* hour, const char* folder)
 {
@@ -341,8 +365,13 @@ static void check_blocking_export(gioexport_client* client, const char* hour, co
     if (error != NULL)
         fprintf(stderr, "  %s\n", gioexport_error_message(error));
     gioexport_error_free(error);
-    if (CHECK(result != NULL))
+    if (CHECK(result != NULL)) {
         check_export_result(result, out_dir, hour);
+        int verified = 0, unsynced = 0;
+        CHECK(count_journal_records(gioexport_export_result_export_dir(result), &verified, &unsynced));
+        CHECK(verified == 2);
+        CHECK(unsynced == 0);
+    }
     CHECK(r.progress_calls >= 2);
     CHECK(r.overlapping_calls == 0);
     CHECK(r.files_total == 2);
@@ -364,6 +393,7 @@ static void check_async_export(gioexport_client* client, const char* hour, const
     request.data_types = types;
     request.data_type_count = 2;
     request.out_dir = out_dir;
+    request.no_fsync = 1;  /* the journal then marks both files unsynced */
 
     recorder r;
     recorder_init(&r);
@@ -375,8 +405,13 @@ static void check_async_export(gioexport_client* client, const char* hour, const
     CHECK(r.completions == 1);
     CHECK(r.releases == 1);
     CHECK(r.overlapping_calls == 0);
-    if (CHECK(r.export_result != NULL))
+    if (CHECK(r.export_result != NULL)) {
         check_export_result(r.export_result, out_dir, hour);
+        int verified = 0, unsynced = 0;
+        CHECK(count_journal_records(gioexport_export_result_export_dir(r.export_result), &verified, &unsynced));
+        CHECK(verified == 2);
+        CHECK(unsynced == 2);
+    }
     recorder_destroy(&r);
 }
 

@@ -65,6 +65,7 @@ BOOST_AUTO_TEST_CASE(defaults_apply_without_options)
     BOOST_TEST(s.client.tls.verify_peer);
     BOOST_TEST(s.client.tls.ca_file.empty());
     BOOST_TEST(!s.require_md5);
+    BOOST_TEST(!s.no_fsync);
     BOOST_TEST(!s.json);
     BOOST_TEST(!s.quiet);
     BOOST_TEST(!s.verbose);
@@ -125,6 +126,7 @@ BOOST_AUTO_TEST_CASE(environment_sets_every_option)
     env.set("GIOEXPORT_CA_FILE", ca_file.string());
     env.set("GIOEXPORT_INSECURE", "true");
     env.set("GIOEXPORT_REQUIRE_MD5", "1");
+    env.set("GIOEXPORT_NO_FSYNC", "yes");
     env.set("GIOEXPORT_QUIET", "YES");
     env.set("GIOEXPORT_TOKEN", "u8jzPde0IgxLd6GncfBAepfJ");
 
@@ -143,6 +145,7 @@ BOOST_AUTO_TEST_CASE(environment_sets_every_option)
     BOOST_TEST(s.client.tls.ca_file == ca_file.string());
     BOOST_TEST(!s.client.tls.verify_peer);
     BOOST_TEST(s.require_md5);
+    BOOST_TEST(s.no_fsync);
     BOOST_TEST(s.quiet);
     BOOST_TEST(s.client.creds.token == "u8jzPde0IgxLd6GncfBAepfJ");
 
@@ -181,6 +184,7 @@ BOOST_AUTO_TEST_CASE(switches_accept_boolean_words)
     }
     BOOST_TEST(settings_of(parse_arguments(download_args({"--require-md5"}), credentials_env()))
                    .require_md5);
+    BOOST_TEST(settings_of(parse_arguments(download_args({"--no-fsync"}), credentials_env())).no_fsync);
 }
 
 BOOST_AUTO_TEST_CASE(equals_form_and_last_value_win)

@@ -7,6 +7,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
+
+#include <sys/stat.h>
+
 using namespace gioexport;
 using namespace gioexport::test;
 
@@ -87,6 +91,66 @@ BOOST_AUTO_TEST_CASE(hour_export_of_two_types)
     BOOST_TEST(result.export_dir == out.path() / demo_ai / "hour" / hour);
     const std::string csv = gunzip_file(result.export_dir / "page" / "part-00000.csv.gz");
     BOOST_TEST(csv.rfind("visitUserId,sessionId,platform,domain,page", 0) == 0u);
+}
+
+// A re-run trusts a synced file by its size, but reads an unsynced one again
+// and downloads it once more when its bytes changed, as a power loss may
+// leave them. The run that syncs then records the checked files as synced.
+BOOST_AUTO_TEST_CASE(rerun_checks_files_of_a_run_without_syncs)
+{
+    emulator_process emulator(false, {"--chunks-per-hour", "3", "--chunk-bytes", "2048"});
+    const std::string hour = beijing_hour(5);
+    for (bool synced_first : {true, false}) {
+        BOOST_TEST_CONTEXT("first run syncs: " << synced_first)
+        {
+            temp_folder out;
+            boost::asio::io_context io;
+            client c(io.get_executor(), emulator_options(emulator));
+            auto request = make_request(export_type::hour, hour, out.path());
+            request.data_types = {data_type::parse("page")};
+            request.download.sync_files = synced_first;
+            const auto first = run(io, c.download_export(request));
+            BOOST_TEST_REQUIRE(first.all_ok());
+            BOOST_TEST_REQUIRE(first.files.size() == 3u);
+
+            // Damage one file and keep its size. Leave another untouched.
+            const auto damaged = first.export_dir / "page" / "part-00000.csv.gz";
+            const auto untouched = first.export_dir / "page" / "part-00001.csv.gz";
+            const std::string good_md5 = md5_of_file(damaged);
+            {
+                std::fstream file(damaged, std::ios::binary | std::ios::in | std::ios::out);
+                file.seekp(100);
+                file.put('\x5a');
+            }
+            BOOST_TEST_REQUIRE(md5_of_file(damaged) != good_md5);
+            struct stat before {};
+            BOOST_TEST_REQUIRE(::stat(untouched.c_str(), &before) == 0);
+
+            request.download.sync_files = true;
+            const auto second = run(io, c.download_export(request));
+            BOOST_TEST(second.all_ok());
+            // Only the run without syncs catches the damage.
+            BOOST_TEST((md5_of_file(damaged) == good_md5) == !synced_first);
+            struct stat after {};
+            BOOST_TEST_REQUIRE(::stat(untouched.c_str(), &after) == 0);
+            BOOST_TEST(after.st_ino == before.st_ino);  // checked, not downloaded again
+
+            // Each file's last record is a synced one.
+            const std::string journal = read_file(second.export_dir / ".gioexport-journal");
+            const auto unsynced = journal.find(" unsynced\n");
+            const auto last_verified = journal.rfind("verified page");
+            if (synced_first)
+                BOOST_TEST(unsynced == std::string::npos);
+            else
+                BOOST_TEST((unsynced != std::string::npos && unsynced < last_verified));
+            for (const char* position : {"0", "1", "2"}) {
+                const auto last = journal.rfind(std::string("verified page ") + position + " ");
+                BOOST_TEST_REQUIRE(last != std::string::npos);
+                const auto end = journal.find('\n', last);
+                BOOST_TEST(journal.substr(last, end - last).find("unsynced") == std::string::npos);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(waits_while_running)

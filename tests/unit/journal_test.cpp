@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <iterator>
 #include <string>
 
 using namespace gioexport;
@@ -100,6 +101,42 @@ BOOST_AUTO_TEST_CASE(record_listed_applies_rule)
     const export_journal reread(folder.path());
     BOOST_TEST(!reread.verified("visit", 0).has_value());
     BOOST_TEST(reread.verified("page", 0).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(unsynced_mark_survives_reread)
+{
+    journal_folder folder;
+    {
+        export_journal journal(folder.path());
+        journal.record_listed("visit", 3);
+        journal.record_verified("visit", 0, entry_with(old_md5));
+        journal_entry unsynced = entry_with(new_md5);
+        unsynced.synced = false;
+        journal.record_verified("visit", 1, unsynced);
+        // A later run that checked and synced the file records it again.
+        journal.record_verified("visit", 2, unsynced);
+        journal.record_verified("visit", 2, entry_with(new_md5));
+    }
+    std::ifstream in(folder.path() / export_journal::file_name, std::ios::binary);
+    const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    folder.write_journal(written +
+                         // Any other seventh field makes the line unreadable.
+                         "verified page 0 1000 " + page_md5 + " verified unsynced extra\n"
+                         "verified page 1 1000 " + page_md5 + " verified synced\n");
+
+    const export_journal reread(folder.path());
+    const auto synced = reread.verified("visit", 0);
+    const auto unsynced = reread.verified("visit", 1);
+    const auto resynced = reread.verified("visit", 2);
+    BOOST_TEST_REQUIRE(synced.has_value());
+    BOOST_TEST_REQUIRE(unsynced.has_value());
+    BOOST_TEST_REQUIRE(resynced.has_value());
+    BOOST_TEST(synced->synced);
+    BOOST_TEST(!unsynced->synced);
+    BOOST_TEST(unsynced->md5 == new_md5);
+    BOOST_TEST(resynced->synced);
+    BOOST_TEST(!reread.verified("page", 0).has_value());
+    BOOST_TEST(!reread.verified("page", 1).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(second_open_is_refused_while_locked)

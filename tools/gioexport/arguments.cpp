@@ -33,6 +33,7 @@ enum class option_id {
     insecure,
     proxy,
     require_md5,
+    no_fsync,
     json,
     show_links,
     quiet,
@@ -74,6 +75,7 @@ constexpr std::array option_specs{
     option_spec{option_id::insecure, "--insecure", true, for_both},
     option_spec{option_id::proxy, "--proxy", false, for_both},
     option_spec{option_id::require_md5, "--require-md5", true, for_download},
+    option_spec{option_id::no_fsync, "--no-fsync", true, for_download},
     option_spec{option_id::json, "--json", true, for_both},
     option_spec{option_id::show_links, "--show-links", true, for_links},
     option_spec{option_id::quiet, "--quiet", true, for_both},
@@ -309,6 +311,8 @@ std::optional<usage_error> apply_option(option_id id, cli_settings& settings,
     }
     case option_id::require_md5:
         return apply_switch(settings.require_md5, value);
+    case option_id::no_fsync:
+        return apply_switch(settings.no_fsync, value);
     case option_id::json:
         return apply_switch(settings.json, value);
     case option_id::show_links:

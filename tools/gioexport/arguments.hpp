@@ -39,6 +39,7 @@ struct cli_settings {
     std::chrono::seconds wait{0};
     std::chrono::seconds poll_interval{30};
     bool require_md5 = false;
+    bool no_fsync = false;  // leave writing back the files to the system
     bool json = false;
     bool quiet = false;
     bool verbose = false;

@@ -197,6 +197,7 @@ asio::awaitable<int> run_download(gioexport::client client, cli_settings setting
     request.wait = settings.wait;
     request.poll_interval = settings.poll_interval;
     request.download.require_md5 = settings.require_md5;
+    request.download.sync_files = !settings.no_fsync;
     request.on_progress = [err](const gioexport::export_progress& progress) {
         err->update(progress);
     };

@@ -135,6 +135,7 @@ pub struct gioexport_download_options {
     pub struct_size: usize,
     pub require_md5: c_int,
     pub buffer_size: usize,
+    pub no_fsync: c_int,
 }
 
 #[repr(C)]
@@ -152,6 +153,7 @@ pub struct gioexport_export_request {
     pub poll_interval_seconds: u32,
     pub require_md5: c_int,
     pub buffer_size: usize,
+    pub no_fsync: c_int,
 }
 
 pub type gioexport_release_fn = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
@@ -439,10 +441,12 @@ mod tests {
         assert_eq!(request.poll_interval_seconds, 30);
         assert_eq!(request.require_md5, 0);
         assert_eq!(request.buffer_size, 262_144);
+        assert_eq!(request.no_fsync, 0);
 
         let download = initialized(gioexport_download_options_init);
         assert_eq!(download.require_md5, 0);
         assert_eq!(download.buffer_size, 262_144);
+        assert_eq!(download.no_fsync, 0);
     }
 
     #[test]

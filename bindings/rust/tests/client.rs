@@ -131,6 +131,7 @@ fn download_export_two_types() {
     let hour = recent_hour();
     let mut request = ExportRequest::new(ExportType::Hour, hour.clone(), out.path());
     request.data_types = vec!["visit".into(), "page".into()];
+    request.no_fsync = true;
 
     let last = Mutex::new(None);
     let result = emulator
@@ -157,6 +158,13 @@ fn download_export_two_types() {
     }
     assert_eq!(result.listing.as_ref().map(|l| l.types.len()), Some(2));
     assert_eq!(last.into_inner().unwrap(), Some((2, 2, 0)));
+    // Without syncs the journal marks both files, for a re-run to check.
+    let journal = fs::read_to_string(export_dir.join(".gioexport-journal")).unwrap();
+    let marked = journal
+        .lines()
+        .filter(|line| line.starts_with("verified ") && line.ends_with(" unsynced"))
+        .count();
+    assert_eq!(marked, 2, "journal:\n{journal}");
 }
 
 #[test]
