@@ -99,9 +99,12 @@ export_journal::export_journal(const std::filesystem::path& export_dir) : path_(
         }
     }
 
-    // A torn last line would glue onto the next record, so end it first.
+    // A torn last line would glue onto the next record, so end it first. A
+    // bare newline would let the next run parse it, and a `verified` record
+    // cut just before ` unsynced` would then read as a synced one. The extra
+    // field keeps any cut record unreadable.
     if (!text.empty() && text.back() != '\n')
-        append("");
+        append(" torn");
 }
 
 export_journal::~export_journal()

@@ -1,7 +1,8 @@
 // The journal of an export folder: one line per event, appended with one
 // write() each, so a run that is killed at any moment leaves a journal the
 // next run can read. A torn last line (no newline, or fields that do not
-// parse) is ignored.
+// parse) is ignored. The next run ends it with an extra field, so that it
+// stays unreadable for the runs after it.
 //
 // Appends are not synced one by one: a killed process loses nothing that
 // write() returned, and the runner syncs the journal once before the

@@ -75,6 +75,38 @@ BOOST_AUTO_TEST_CASE(same_count_keeps_verified_on_read)
     BOOST_TEST(second->md5 == old_md5);
 }
 
+// A run ends a torn last line, and the runs after it still ignore the line.
+// The first journal ends in a verified record cut just before " unsynced",
+// and the second in a listed record cut inside its count.
+BOOST_AUTO_TEST_CASE(torn_record_stays_ignored)
+{
+    journal_folder folder;
+    folder.write_journal("listed visit 12\n"
+                         "verified visit 1 1000 " + old_md5 + " verified unsynced\n"
+                         "verified visit 2 1000 " + old_md5 + " verified");
+    for (int run = 1; run <= 3; ++run) {
+        BOOST_TEST_CONTEXT("run " << run)
+        {
+            const export_journal journal(folder.path());
+            const auto unsynced = journal.verified("visit", 1);
+            BOOST_TEST_REQUIRE(unsynced.has_value());
+            BOOST_TEST(!unsynced->synced);
+            BOOST_TEST(!journal.verified("visit", 2).has_value());
+        }
+    }
+
+    folder.write_journal("listed visit 12\n"
+                         "verified visit 1 1000 " + old_md5 + " verified\n"
+                         "listed visit 1");
+    for (int run = 1; run <= 3; ++run) {
+        BOOST_TEST_CONTEXT("run " << run)
+        {
+            const export_journal journal(folder.path());
+            BOOST_TEST(journal.verified("visit", 1).has_value());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(record_listed_applies_rule)
 {
     journal_folder folder;
