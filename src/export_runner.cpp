@@ -238,39 +238,37 @@ asio::awaitable<bool> finish_from_journal(worker_context& context, const export_
         co_return false;
     const auto target = context.export_dir / item.relative_path;
     bool finished = false;
+    std::string warning;  // logged on this thread: the logger runs on I/O threads only
     co_await context.impl.files.run([&] {
         std::error_code ec;
-        if (std::filesystem::file_size(target, ec) == entry->bytes && !ec) {
-            if (entry->synced) {
-                finished = true;
+        if (std::filesystem::file_size(target, ec) != entry->bytes || ec) {
+            const auto part = detail::part_file::part_path_for(target);
+            if (std::filesystem::file_size(part, ec) != entry->bytes || ec || md5_of_file(part) != entry->md5)
                 return;
-            }
-            if (md5_of_file(target) != entry->md5) {
-                context.impl.log(log_level::warning,
-                                 item.relative_path.generic_string() +
-                                     ": the file no longer matches the MD5 that an earlier run without syncs "
-                                     "recorded; downloading it again");
+            std::filesystem::rename(part, target, ec);
+            if (ec)
                 return;
-            }
-            if (context.options.sync_files) {
-                try {
-                    detail::sync_file(target);
-                } catch (const error& e) {
-                    context.impl.log(log_level::warning, std::string(e.what()) + "; downloading it again");
-                    return;
-                }
-                entry->synced = true;
-                context.journal.record_verified(item.type.name(), item.position, *entry);
-            }
-            finished = true;
+        } else if (!entry->synced && md5_of_file(target) != entry->md5) {
+            warning = item.relative_path.generic_string() +
+                      ": the file no longer matches the MD5 that an earlier run without syncs recorded; "
+                      "downloading it again";
             return;
         }
-        const auto part = detail::part_file::part_path_for(target);
-        if (std::filesystem::file_size(part, ec) != entry->bytes || ec || md5_of_file(part) != entry->md5)
-            return;
-        std::filesystem::rename(part, target, ec);
-        finished = !ec;
+        if (!entry->synced && context.options.sync_files) {
+            // A failure here makes the file download again instead of ending the run.
+            try {
+                detail::sync_file(target);
+                entry->synced = true;
+                context.journal.record_verified(item.type.name(), item.position, *entry);
+            } catch (const error& e) {
+                warning = std::string(e.what()) + "; downloading it again";
+                return;
+            }
+        }
+        finished = true;
     });
+    if (!warning.empty())
+        context.impl.log(log_level::warning, warning);
     if (finished)
         outcome.result = file_result{target, entry->bytes, entry->md5, entry->state};
     co_return finished;
