@@ -9,6 +9,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <tuple>
+
 namespace gioexport::detail {
 namespace {
 
@@ -80,10 +82,18 @@ asio::awaitable<std::string> read_string_body(http_context& context, open_respon
 {
     http::response_parser<http::string_body> parser(std::move(*response.parser));
     parser.body_limit(limit);
-    set_deadline(response.conn->tcp(), context.timeouts.idle);
-    auto [ec, read] = co_await response.conn->visit([&](auto& stream) {
-        return http::async_read(stream, response.conn->buffer(), parser, nothrow);
-    });
+    // Beast reads at most the buffer's free capacity per call, 512 bytes
+    // unless reserved, and a listing can be megabytes.
+    response.conn->buffer().reserve(64 * 1024);
+    boost::system::error_code ec;
+    while (!ec && !parser.is_done()) {
+        // The idle deadline restarts with every read, so a large body on a
+        // slow link is not cut off while its bytes keep arriving.
+        set_deadline(response.conn->tcp(), context.timeouts.idle);
+        std::tie(ec, std::ignore) = co_await response.conn->visit([&](auto& stream) {
+            return http::async_read_some(stream, response.conn->buffer(), parser, nothrow);
+        });
+    }
     if (ec == http::error::body_limit)
         throw error(errc::response_too_large,
                     "the response body is larger than the limit of " + std::to_string(limit) + " bytes",

@@ -135,7 +135,9 @@ void run_scenario(const emulator_process& emulator, const scenario& s)
         thrown = e.code();
         BOOST_TEST(std::string(e.what()).find(demo_secret) == std::string::npos);
     }
-    BOOST_TEST(thrown == s.run_error);
+    BOOST_TEST(thrown == s.run_error, "the run ended with " << errc_name(thrown) << " instead of "
+                                                            << errc_name(s.run_error) << "; its log:\n"
+                                                            << log.joined());
 
     if (result) {
         BOOST_TEST(result->files.size() == s.files);

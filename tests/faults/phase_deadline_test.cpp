@@ -103,9 +103,40 @@ void check_setup_past_deadline(bool tls, const std::string& phase)
     BOOST_TEST(!std::filesystem::exists(out.path() / "page.csv.gz"));
 }
 
+// A listing body that arrives steadily but takes longer in total than the
+// idle deadline is read to its end: the deadline restarts with every read.
+void check_steady_listing_outlasts_idle_deadline(bool tls)
+{
+    emulator_process emulator(tls);
+    // Pieces of 20 bytes every 0.1 s: the one-type listing, about 320 bytes,
+    // takes 1.6 s, more than twice the deadline.
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"slow","target":"api","bytes_per_second":200,"count":-1}]})");
+    captured_log log;
+    auto options = emulator_options(emulator);
+    options.timeouts.idle = milliseconds(600);
+    options.logger = log.sink();
+    boost::asio::io_context io;
+    client lister(io.get_executor(), options);
+
+    const auto started = steady_clock::now();
+    std::string url;
+    BOOST_CHECK_NO_THROW(url = link_of(io, lister, "page"));
+    const auto elapsed = duration_cast<milliseconds>(steady_clock::now() - started);
+    BOOST_TEST(!url.empty());
+    BOOST_TEST(elapsed.count() > 2 * options.timeouts.idle.count());
+    BOOST_TEST(log.joined().find("retrying") == std::string::npos, log.joined());
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(phase_deadlines)
+
+BOOST_AUTO_TEST_CASE(steady_listing_outlasts_idle_deadline)
+{
+    check_steady_listing_outlasts_idle_deadline(false);
+    check_steady_listing_outlasts_idle_deadline(true);
+}
 
 BOOST_AUTO_TEST_CASE(slow_handshake_then_steady_body)
 {
