@@ -47,10 +47,12 @@ std::size_t md5_lane_count() noexcept;
 // alignment and may point into the same buffer. With lanes == 1, or without
 // SIMD, this calls md5_blocks for each lane.
 //
-// NOTE: a SIMD call takes as long for 2 lanes as for all of them. On the
-// AMD EPYC (Zen 5) it was measured on, 2 lanes with AVX2 ran at 700 MB/s,
-// below two md5_blocks calls at 890 MB/s. From 4 lanes with AVX2, and from
-// 2 lanes with AVX-512F, the kernels were faster (benchmarks/RESULTS.md).
+// NOTE: a SIMD call takes as long for 2 lanes as for all of them. On an AMD
+// EPYC (Zen 5), 2 lanes with AVX2 ran at 700 MB/s, below two md5_blocks
+// calls at 890 MB/s. From 4 lanes with AVX2, and from 2 lanes with
+// AVX-512F, the kernels were faster. On an AVX2-only EPYC at 2.45 GHz, 2
+// AVX2 lanes ran at 837 MiB/s against 636 MiB/s for md5_blocks, so where
+// the kernels start to pay depends on the CPU (benchmarks/RESULTS.md).
 void md5_blocks_lanes(md5_words* states, const unsigned char* const* data, std::size_t lanes,
                       std::size_t blocks) noexcept;
 

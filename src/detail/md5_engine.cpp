@@ -108,9 +108,11 @@ namespace {
 // stream that submits meanwhile joins the lanes within 64 KiB.
 constexpr std::size_t max_blocks_per_pass = 1024;
 
-// A SIMD call costs the same for any number of lanes. With AVX2, two lanes
-// hashed slower than two scalar calls (700 against 890 MB/s, see the NOTE in
-// md5_blocks.hpp). So SIMD starts at three lanes there and at two otherwise.
+// A SIMD call costs the same for any number of lanes. With AVX2 on a Zen 5,
+// two lanes hashed slower than two scalar calls (700 against 890 MB/s, see
+// the NOTE in md5_blocks.hpp). So SIMD starts at three lanes there and at two
+// otherwise. NOTE: on an AVX2-only EPYC two lanes were faster (837 against
+// 636 MiB/s), so this choice gives up a little there.
 std::size_t fewest_simd_lanes() noexcept
 {
     return md5_active_isa() == md5_isa::avx2 ? 3 : 2;
