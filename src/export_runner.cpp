@@ -234,7 +234,9 @@ std::string md5_of_file(const std::filesystem::path& path)
 asio::awaitable<bool> finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {
     auto entry = context.journal.verified(item.type.name(), item.position);
-    if (!entry)
+    // A file kept without an MD5 check does not meet require_md5, so it is
+    // downloaded again, and fails when the server still sends no MD5.
+    if (!entry || (entry->state == verification::unverified && context.options.require_md5))
         co_return false;
     const auto target = context.export_dir / item.relative_path;
     bool finished = false;

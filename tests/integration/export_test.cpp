@@ -153,6 +153,39 @@ BOOST_AUTO_TEST_CASE(rerun_checks_files_of_a_run_without_syncs)
     }
 }
 
+// A re-run with require_md5 does not trust a file that an earlier run kept
+// without an MD5 check: it downloads the file again and verifies it.
+BOOST_AUTO_TEST_CASE(rerun_requiring_md5_checks_unverified_files)
+{
+    emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
+    emulator.control("POST", "/_control/faults",
+                     R"({"faults":[{"kind":"no_md5","target":"objects","count":-1}]})");
+    temp_folder out;
+    boost::asio::io_context io;
+    client c(io.get_executor(), emulator_options(emulator));
+    auto request = make_request(export_type::hour, beijing_hour(5), out.path());
+    request.data_types = {data_type::parse("page")};
+    const auto first = run(io, c.download_export(request));
+    BOOST_TEST_REQUIRE(first.all_ok());
+    BOOST_TEST_REQUIRE(first.files.size() == 2u);
+    for (const auto& file : first.files)
+        BOOST_TEST((file.result->state == verification::unverified));
+    const std::size_t first_requests = count_requests(emulator, "/objects/");
+
+    // Without require_md5 the unverified files are taken from the journal.
+    const auto second = run(io, c.download_export(request));
+    BOOST_TEST(second.all_ok());
+    BOOST_TEST(count_requests(emulator, "/objects/") == first_requests);
+
+    emulator.control("POST", "/_control/reset");
+    request.download.require_md5 = true;
+    const auto third = run(io, c.download_export(request));
+    BOOST_TEST_REQUIRE(third.all_ok());
+    BOOST_TEST(count_requests(emulator, "/objects/") == 2u);
+    for (const auto& file : third.files)
+        BOOST_TEST((file.result->state == verification::verified));
+}
+
 BOOST_AUTO_TEST_CASE(waits_while_running)
 {
     emulator_process emulator(false, {"--running-polls", "2", "--chunk-bytes", "1024"});
