@@ -17,7 +17,7 @@ enum class exit_code : int {
     usage = 2,              // invalid option or value, missing credentials
     api = 3,                // authentication, HTTP, response or export status error
     downloads_failed = 4,   // some files failed; the others are kept
-    not_ready = 5,          // still RUNNING when --wait ran out
+    not_ready = 5,          // not ready (RUNNING, or NOT_EXISTS for a recent period) when --wait ran out
     local_io = 6,           // output folder or disk
     interrupted = 130,      // SIGINT or SIGTERM, as shells report 128 + SIGINT
 };

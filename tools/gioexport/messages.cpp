@@ -103,8 +103,8 @@ constexpr message_entry messages[] = {
      "The export API request failed:",
      "导出 API 请求失败："},
     {message_id::failed_not_ready,
-     "The export is still running and the wait time ran out:",
-     "导出任务仍在运行，等待时间已用完："},
+     "The export is not ready yet, and the wait time (--wait) ran out:",
+     "导出尚未就绪，等待时间（--wait）已用完："},
     {message_id::failed_local_io,
      "A local file operation failed:",
      "本地文件操作失败："},
@@ -328,8 +328,10 @@ Environment:
      "some downloads failed; the files that arrived are kept",
      "部分文件下载失败；已下载的文件会保留"},
     {message_id::exit_not_ready,
-     "the export was still RUNNING when --wait ran out",
-     "--wait 用完时导出仍为 RUNNING"},
+     "the export was not ready when --wait ran out: RUNNING, or NOT_EXISTS\n"
+     "       for a period that has not ended or ended less than 3 hours ago",
+     "--wait 用完时导出尚未就绪：状态为 RUNNING，或时间段尚未结束或\n"
+     "       结束不到 3 小时且状态为 NOT_EXISTS"},
     {message_id::exit_local_io,
      "local I/O error: the output folder cannot be created, or the disk\n"
      "       is full",
