@@ -171,10 +171,7 @@ boost::asio::awaitable<links_response> client_impl::fetch_links(export_type type
 {
     // No export exists for a period that has not started; a year typo would
     // otherwise poll under --wait for hours.
-    if (date.period_start(type) > std::chrono::system_clock::now())
-        throw error(errc::invalid_argument, "invalid date " + date.truncated(type) +
-                                                ": the period lies in the future (Beijing time, UTC+8); "
-                                                "expected a period that has started");
+    require_period_started(type, date);
     const std::string path = insights_path(type, data, options.creds.ai, date, expiry);
     const std::string body = co_await api_get(path);
     links_response response = parse_links_response(

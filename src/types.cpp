@@ -143,6 +143,14 @@ export_date::sys_minutes export_date::period_end(export_type type) const
     return period_start(type) + (type == export_type::day ? minutes{24 * 60} : minutes{60});
 }
 
+void require_period_started(export_type type, const export_date& date, std::chrono::system_clock::time_point now)
+{
+    if (date.period_start(type) > now)
+        throw error(errc::invalid_argument, "invalid date " + date.truncated(type) +
+                                                ": the period lies in the future (Beijing time, UTC+8); "
+                                                "expected a period that has started");
+}
+
 std::vector<export_date> hours_of_day(const export_date& date)
 {
     std::vector<export_date> hours_list;

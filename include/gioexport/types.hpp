@@ -99,6 +99,11 @@ private:
     sys_minutes utc_;
 };
 
+// Throws errc::invalid_argument, naming the date, when the hour or day of
+// `date` starts after `now`: no export exists for it yet.
+void require_period_started(export_type type, const export_date& date,
+                            std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 // The 24 hours of the Beijing day that `date` falls in, in order, as dates for
 // hour exports. Beijing days always have 24 hours.
 std::vector<export_date> hours_of_day(const export_date& date);

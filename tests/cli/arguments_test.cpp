@@ -223,6 +223,7 @@ BOOST_AUTO_TEST_CASE(invalid_values_name_option_and_value)
         {{"--date", "2026-12-04T00:30"}, "--date", "2026-12-04T00:30", message_id::form_date},
         {{"--date", "2026-12-04"}, "--date", "2026-12-04", message_id::form_date},
         {{"--date", "tomorrow"}, "--date", "tomorrow", message_id::form_date},
+        {{"--date", "2099010100"}, "--date", "2099010100", message_id::form_date},
         {{"--export-type", "week"}, "--export-type", "week", message_id::form_export_type},
         {{"--data-types", "Visit"}, "--data-types", "Visit", message_id::form_data_types},
         {{"--data-types", "visit,,page"}, "--data-types", "visit,,page",

@@ -169,6 +169,10 @@ std::optional<usage_error> apply_date(cli_settings& settings, const sourced_valu
         return invalid_value(value, message_id::form_date);
     try {
         settings.date = gioexport::export_date::parse(*digits);
+        // --export-type is applied before --date, so the period is known
+        // here when both are given, and the error can name --date.
+        if (settings.type)
+            gioexport::require_period_started(*settings.type, *settings.date);
     } catch (const gioexport::error& e) {
         return invalid_value(value, message_id::form_date, e.what());
     }
