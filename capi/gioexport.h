@@ -539,9 +539,9 @@ typedef struct gioexport_download_options {
     size_t buffer_size;
     /* 0 (default): flush the file to stable storage (fsync) before it takes
      * its final name, so a file reported as done survives a power loss.
-     * 1: leave that to the operating system, as curl and wget do. Faster for
-     * many small files, but a power loss or kernel crash may then lose or
-     * damage files reported as done. An export marks such files in its
+     * 1: leave that to the operating system, as curl and wget do. That is
+     * faster for many small files, but a power loss or kernel crash may then
+     * lose or damage files reported as done. An export marks such files in its
      * journal, and a later run checks their MD5 before trusting them.
      * A caller built before this field existed passes a struct_size
      * without it, which leaves it 0. */

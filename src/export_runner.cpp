@@ -223,14 +223,15 @@ std::string md5_of_file(const std::filesystem::path& path)
     return in.bad() ? std::string() : md5.finish();
 }
 
-// Returns true when an earlier run already finished the file. That is so when
-// the final file has the size of its journal record. Its bytes are read again
-// only when the record marks them unsynced (a run with sync_files false),
-// because a power loss since then may have damaged them. A run that syncs
-// then syncs such a file and records it again. It is also so when a crash
-// cut the rename short and the .part file has the record's size and MD5.
-// That file is renamed now. A small file has no .part name at that point, so
-// such a crash makes it download again. The reads run on the file threads.
+// Returns true when an earlier run already finished the file, so it needs no
+// download. The final file must have the size of its journal record. When the
+// record is marked unsynced (a run with sync_files false), its MD5 must match
+// too, because a power loss since that run may have damaged the bytes. A run
+// that syncs then syncs the file and records it as synced.
+//
+// When a crash cut the rename short, a .part file with the record's size and
+// MD5 is renamed now. A small file has no .part name at that point, so such a
+// crash makes it download again. The file checks run on the file threads.
 asio::awaitable<bool> finish_from_journal(worker_context& context, const export_job& item, file_outcome& outcome)
 {
     auto entry = context.journal.verified(item.type.name(), item.position);
@@ -240,7 +241,7 @@ asio::awaitable<bool> finish_from_journal(worker_context& context, const export_
         co_return false;
     const auto target = context.export_dir / item.relative_path;
     bool finished = false;
-    std::string warning;  // logged on this thread: the logger runs on I/O threads only
+    std::string warning;  // logged after the file call, because the logger runs on I/O threads only
     co_await context.impl.files.run([&] {
         std::error_code ec;
         if (std::filesystem::file_size(target, ec) != entry->bytes || ec) {

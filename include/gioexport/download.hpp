@@ -31,13 +31,13 @@ struct download_options {
     // Bytes of buffer per transfer. The transfer fills one half while the
     // other half is hashed and written.
     std::size_t buffer_size = 256 * 1024;
-    // Flush each file to stable storage (fsync) before it takes its final
-    // name, so a file reported as done survives a power loss. With false the
-    // operating system writes the bytes back later, as after curl or wget:
-    // faster for many small files, but a power loss or a kernel crash may
-    // lose or damage files reported as done. An export run then marks such
-    // files in its journal, and a later run checks their MD5 before
-    // trusting them.
+    // Whether to flush each file to stable storage (fsync) before it takes
+    // its final name, so a file reported as done survives a power loss. With
+    // false the operating system writes the bytes back later, as after curl
+    // or wget. That is faster for many small files, but a power loss or a
+    // kernel crash may then lose or damage files reported as done. An export
+    // run marks such files in its journal, and a later run checks their MD5
+    // before trusting them.
     bool sync_files = true;
     progress_callback on_progress;
 };

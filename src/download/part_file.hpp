@@ -55,9 +55,9 @@ public:
     void sync();
     void rename_into_place(bool sync_folder = true);
 
-    // With false, sync() and the syncs of rename_into_place() do nothing, and
-    // the operating system writes the bytes back when it chooses
-    // (download_options::sync_files).
+    // Sets whether sync() and rename_into_place() flush to stable storage.
+    // With false they do not, and the operating system writes the bytes back
+    // when it chooses (download_options::sync_files).
     void set_durable(bool durable) noexcept { durable_ = durable; }
 
     // Closes and removes the .part file, if it has that name.

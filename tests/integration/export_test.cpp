@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(hour_export_of_two_types)
 // A re-run trusts a synced file by its size, but reads an unsynced one again
 // and downloads it once more when its bytes changed, as a power loss may
 // leave them. The run that syncs then records the checked files as synced.
-BOOST_AUTO_TEST_CASE(rerun_checks_files_of_a_run_without_syncs)
+BOOST_AUTO_TEST_CASE(rerun_checks_unsynced_files)
 {
     emulator_process emulator(false, {"--chunks-per-hour", "3", "--chunk-bytes", "2048"});
     const std::string hour = beijing_hour(5);
@@ -139,10 +139,12 @@ BOOST_AUTO_TEST_CASE(rerun_checks_files_of_a_run_without_syncs)
             const std::string journal = read_file(second.export_dir / ".gioexport-journal");
             const auto unsynced = journal.find(" unsynced\n");
             const auto last_verified = journal.rfind("verified page");
-            if (synced_first)
+            if (synced_first) {
                 BOOST_TEST(unsynced == std::string::npos);
-            else
-                BOOST_TEST((unsynced != std::string::npos && unsynced < last_verified));
+            } else {
+                BOOST_TEST(unsynced != std::string::npos);
+                BOOST_TEST(unsynced < last_verified);
+            }
             for (const char* position : {"0", "1", "2"}) {
                 const auto last = journal.rfind(std::string("verified page ") + position + " ");
                 BOOST_TEST_REQUIRE(last != std::string::npos);
@@ -155,7 +157,7 @@ BOOST_AUTO_TEST_CASE(rerun_checks_files_of_a_run_without_syncs)
 
 // A re-run with require_md5 does not trust a file that an earlier run kept
 // without an MD5 check: it downloads the file again and verifies it.
-BOOST_AUTO_TEST_CASE(rerun_requiring_md5_checks_unverified_files)
+BOOST_AUTO_TEST_CASE(require_md5_rerun_refetches_unverified)
 {
     emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
     emulator.control("POST", "/_control/faults",

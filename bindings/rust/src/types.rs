@@ -191,12 +191,11 @@ pub struct DownloadOptions {
     /// from. `None` keeps the default of 256 KiB, and values below 16 KiB
     /// are raised to 16 KiB.
     pub buffer_size: Option<usize>,
-    /// Leave writing the file back to disk to the operating system instead
-    /// of flushing it (fsync) before it takes its final name, as curl does.
-    /// Faster for many small files, but a power loss or kernel crash may
-    /// then lose or damage files reported as done. An export marks such
-    /// files in its journal, and a later run checks their MD5 before
-    /// trusting them.
+    /// Whether to skip the fsync of each file before it takes its final
+    /// name, as curl does. That is faster for many small files, but a power
+    /// loss or kernel crash may then lose or damage files reported as done.
+    /// An export marks such files in its journal, and a later run checks
+    /// their MD5 before trusting them.
     pub no_fsync: bool,
 }
 
