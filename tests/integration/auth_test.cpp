@@ -94,4 +94,43 @@ BOOST_AUTO_TEST_CASE(certificate_must_name_host)
     BOOST_CHECK_THROW(run(io, c.fetch_token()), error);
 }
 
+namespace {
+
+// Returns the message of the error that fetch_token() throws when the
+// emulator's URL is given with `scheme`, after a single attempt.
+std::string token_error_with_scheme(const emulator_process& emulator, const std::string& scheme)
+{
+    boost::asio::io_context io;
+    auto options = emulator_options(emulator);
+    options.base_url = scheme + options.base_url.substr(options.base_url.find("://"));
+    options.retry.max_attempts = 1;
+    client c(io.get_executor(), options);
+    try {
+        run(io, c.fetch_token());
+    } catch (const error& e) {
+        return e.what();
+    }
+    BOOST_FAIL("expected an error for a " << scheme << " URL");
+    return {};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(http_url_to_tls_server_hints)
+{
+    // The emulator closes a connection that does not start with a TLS
+    // handshake, without sending a byte.
+    emulator_process tls_emulator(true);
+    const std::string message = token_error_with_scheme(tls_emulator, "http");
+    BOOST_TEST_INFO("message: " << message);
+    BOOST_TEST(message.find("connection closed early") != std::string::npos);
+    BOOST_TEST(message.find("use an https:// URL") != std::string::npos);
+
+    // TLS to a plain HTTP server fails in the handshake, which needs no hint.
+    emulator_process plain_emulator(false);
+    const std::string reversed = token_error_with_scheme(plain_emulator, "https");
+    BOOST_TEST_INFO("message: " << reversed);
+    BOOST_TEST(reversed.find("https:// URL") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
