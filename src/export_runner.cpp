@@ -224,7 +224,8 @@ std::string md5_of_file(const std::filesystem::path& path)
 }
 
 // Returns true when an earlier run already finished the file, so it needs no
-// download. The final file must have the size of its journal record. When the
+// download. The final file must have the size of its journal record. A file
+// of another size is named in a warning and downloaded again. When the
 // record is marked unsynced (a run with sync_files false), its MD5 must match
 // too, because a power loss since that run may have damaged the bytes. A run
 // that syncs then syncs the file and records it as synced.
@@ -244,10 +245,17 @@ asio::awaitable<bool> finish_from_journal(worker_context& context, const export_
     std::string warning;  // logged after the file call, because the logger runs on I/O threads only
     co_await context.impl.files.run([&] {
         std::error_code ec;
-        if (std::filesystem::file_size(target, ec) != entry->bytes || ec) {
+        const auto size = std::filesystem::file_size(target, ec);
+        if (ec || size != entry->bytes) {
+            const bool changed = !ec;
             const auto part = detail::part_file::part_path_for(target);
-            if (std::filesystem::file_size(part, ec) != entry->bytes || ec || md5_of_file(part) != entry->md5)
+            if (std::filesystem::file_size(part, ec) != entry->bytes || ec || md5_of_file(part) != entry->md5) {
+                if (changed)
+                    warning = item.relative_path.generic_string() + ": the file has " + std::to_string(size) +
+                              " bytes, but an earlier run verified it with " + std::to_string(entry->bytes) +
+                              "; downloading it again";
                 return;
+            }
             std::filesystem::rename(part, target, ec);
             if (ec)
                 return;

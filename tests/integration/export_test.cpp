@@ -155,6 +155,36 @@ BOOST_AUTO_TEST_CASE(rerun_checks_unsynced_files)
     }
 }
 
+// A re-run names a file whose size changed since the run that verified it,
+// and downloads it again.
+BOOST_AUTO_TEST_CASE(rerun_names_resized_file)
+{
+    emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
+    temp_folder out;
+    boost::asio::io_context io;
+    captured_log log;
+    auto options = emulator_options(emulator);
+    options.logger = log.sink();
+    client c(io.get_executor(), options);
+    auto request = make_request(export_type::hour, beijing_hour(5), out.path());
+    request.data_types = {data_type::parse("page")};
+    const auto first = run(io, c.download_export(request));
+    BOOST_TEST_REQUIRE(first.all_ok());
+    const auto shortened = first.export_dir / "page" / "part-00001.csv.gz";
+    const std::string good_md5 = md5_of_file(shortened);
+    const auto size = std::filesystem::file_size(shortened);
+    std::filesystem::resize_file(shortened, 1000);
+
+    const auto second = run(io, c.download_export(request));
+    BOOST_TEST(second.all_ok());
+    BOOST_TEST(md5_of_file(shortened) == good_md5);
+    const std::string text = log.joined();
+    BOOST_TEST_INFO("log: " << text);
+    BOOST_TEST(text.find("page/part-00001.csv.gz: the file has 1000 bytes, but an earlier run verified it with " +
+                         std::to_string(size)) != std::string::npos);
+    BOOST_TEST(text.find("part-00000.csv.gz: the file has") == std::string::npos);
+}
+
 // A re-run with require_md5 does not trust a file that an earlier run kept
 // without an MD5 check: it downloads the file again and verifies it.
 BOOST_AUTO_TEST_CASE(require_md5_rerun_refetches_unverified)
