@@ -14,11 +14,12 @@ scripts/fuzz.sh "${GIOEXPORT_FUZZ_SECONDS:-10}"
 
 # The library and its test programs again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer. To keep the build short on two cores, only
-# those programs are built; they drive the emulator and the command-line tool
-# of the normal build. The C ABI suite runs under valgrind in the normal build
-# instead (valgrind and AddressSanitizer do not mix).
+# those programs are built, as a unity build like ./build. They drive the
+# emulator and the command-line tool of the normal build. The C ABI suite
+# runs under valgrind in the normal build instead (valgrind and
+# AddressSanitizer do not mix).
 if [ ! -f build-san/build.ninja ]; then
-  meson setup build-san --buildtype=debug -Db_sanitize=address,undefined
+  meson setup build-san --buildtype=debug -Db_sanitize=address,undefined -Dunity=on -Dunity_size=8
 fi
 sanitized=(tests/unit/unit_tests tests/integration/integration_tests tests/faults/fault_tests)
 ninja -C build-san -j "${GIOEXPORT_JOBS:-2}" "${sanitized[@]}"
@@ -35,7 +36,7 @@ done
 # It drives the emulator of the normal build. GCC 12 warns that TSan does not
 # model the atomic_thread_fence Asio uses, so warnings are not errors here.
 if [ ! -f build-tsan/build.ninja ]; then
-  meson setup build-tsan --buildtype=debug -Db_sanitize=thread -Dwerror=false
+  meson setup build-tsan --buildtype=debug -Db_sanitize=thread -Dwerror=false -Dunity=on -Dunity_size=8
 fi
 ninja -C build-tsan -j "${GIOEXPORT_JOBS:-2}" tests/capi/capi_threads
 echo "thread-sanitized: tests/capi/capi_threads" >&2

@@ -16,7 +16,7 @@ using namespace gioexport::test;
 namespace {
 
 // Three types with files, and a second port for the redirect faults.
-const std::vector<std::string> emulator_args = [] {
+const std::vector<std::string> matrix_args = [] {
     auto args = three_type_export(40000);
     args.insert(args.end(), {"--extra-port", "0"});
     return args;
@@ -161,7 +161,7 @@ void run_scenario(const emulator_process& emulator, const scenario& s)
 
 void run_matrix(bool tls)
 {
-    emulator_process emulator(tls, emulator_args);
+    emulator_process emulator(tls, matrix_args);
     for (const scenario& s : scenarios) {
         BOOST_TEST_CONTEXT((tls ? "https: " : "http: ") << s.name)
         {
@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(matrix_over_https)
 BOOST_AUTO_TEST_CASE(slowdown_retries_are_spaced)
 {
     // 503 twice then 200: three requests, gaps of at least 200 ms and 400 ms.
-    emulator_process emulator(false, emulator_args);
+    emulator_process emulator(false, matrix_args);
     emulator.control("POST", "/_control/faults",
                      R"({"faults":[{"kind":"status","target":"objects","status":503,"count":2}]})");
     temp_folder out;
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(slowdown_retries_are_spaced)
 
 BOOST_AUTO_TEST_CASE(always_503_gives_up_after_five)
 {
-    emulator_process emulator(false, emulator_args);
+    emulator_process emulator(false, matrix_args);
     emulator.control("POST", "/_control/faults",
                      R"({"faults":[{"kind":"status","target":"objects","status":503,"count":-1}]})");
     temp_folder out;
@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(always_503_gives_up_after_five)
 
 BOOST_AUTO_TEST_CASE(resume_uses_range)
 {
-    emulator_process emulator(true, emulator_args);
+    emulator_process emulator(true, matrix_args);
     emulator.control("POST", "/_control/faults",
                      R"({"faults":[{"kind":"reset_after_bytes","target":"objects","bytes":15000}]})");
     temp_folder out;
@@ -248,7 +248,7 @@ BOOST_AUTO_TEST_CASE(resume_uses_range)
 
 BOOST_AUTO_TEST_CASE(redirect_drops_api_headers)
 {
-    emulator_process emulator(true, emulator_args);
+    emulator_process emulator(true, matrix_args);
     // The first request of each file is redirected to the second host. Each
     // rule applies once, so the second host then serves the file.
     std::string rules;
@@ -279,7 +279,7 @@ BOOST_AUTO_TEST_CASE(redirect_drops_api_headers)
 
 BOOST_AUTO_TEST_CASE(https_to_http_redirect_refused)
 {
-    emulator_process emulator(true, emulator_args);
+    emulator_process emulator(true, matrix_args);
     const auto port = emulator.base_url().substr(emulator.base_url().rfind(':') + 1);
     emulator.control("POST", "/_control/faults",
                      R"({"faults":[{"kind":"redirect","target":"objects","status":302,"location":"http://127.0.0.1:)" +

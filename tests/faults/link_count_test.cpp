@@ -19,7 +19,7 @@ using namespace gioexport::test;
 
 namespace {
 
-const std::vector<std::string> emulator_args = three_type_export(40000);
+const std::vector<std::string> three_types_args = three_type_export(40000);
 
 // The body of a 403 for an expired link, as object storage sends it.
 const std::string expired_body =
@@ -139,7 +139,7 @@ void check_matches_listing(const emulator_process& emulator, const export_result
 // expires in the middle of the run.
 void check_restart_in_run(bool tls, const std::string& rules, std::size_t concurrency)
 {
-    emulator_process emulator(tls, emulator_args);
+    emulator_process emulator(tls, three_types_args);
     emulator.control("POST", "/_control/faults",
                      R"({"faults":[{"kind":"link_count_change","data_type":"visit","links":3},)" + rules + "]}");
     temp_folder out;
@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(restart_after_verified_files_https)
 
 BOOST_AUTO_TEST_CASE(journal_count_differs_at_start)
 {
-    emulator_process emulator(false, emulator_args);
+    emulator_process emulator(false, three_types_args);
     temp_folder out;
     const auto first = run_export(emulator, out.path(), 2);
     BOOST_TEST_REQUIRE(first.result.all_ok());
@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(flapping_count_fails_type)
 {
     // Every listing has expired links, and visit has 2, then 3, 1 and 4
     // links: the third change is one more than the two restarts allowed.
-    emulator_process emulator(false, emulator_args);
+    emulator_process emulator(false, three_types_args);
     emulator.control("POST", "/_control/faults",
                      R"({"faults":[{"kind":"expire_early","target":"api","count":-1},)"
                      R"({"kind":"link_count_change","data_type":"visit","links":3,"after_listings":1},)"

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-extern char** environ;
+#include <unistd.h>  // environ, which glibc declares under _GNU_SOURCE
 
 namespace gioexport::cli {
 
