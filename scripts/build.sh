@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Configures (once) and builds gioexport in ./build. The build is a unity
-# build: each target's sources compile as a few combined files, which takes
-# about 40 % less time on two cores. Configure another folder without
-# -Dunity=on for quick rebuilds while changing the code.
+# Configures (once) and builds gioexport in ./build. It is a unity build:
+# each target's sources compile as a few combined files, which takes about
+# 40 percent less CPU time than one file at a time. Configure another folder
+# without -Dunity=on for quick rebuilds while changing the code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f build/build.ninja ]; then
