@@ -495,10 +495,19 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
                 detail::sync_folder(result.export_dir / type.type.name());
     });
 
-    // 5. The manifest comes last, so its presence means the run ended.
+    // 5. The manifest comes last, so its presence means the run ended. A run
+    // for some data types keeps the earlier manifest's entries of the others.
     result.listing = shared.current();
     result.manifest_path = result.export_dir / "manifest.json";
-    detail::write_file_atomically(result.manifest_path, detail::manifest_json(result, ai));
+    boost::json::array earlier_entries;
+    if (!request.data_types.empty()) {
+        std::vector<std::string> warnings;
+        earlier_entries = detail::entries_of_other_types(result.manifest_path, result.export_dir,
+                                              result.listing.export_version, request.data_types, warnings);
+        for (const std::string& warning : warnings)
+            log(log_level::warning, warning);
+    }
+    detail::write_file_atomically(result.manifest_path, detail::manifest_json(result, ai, earlier_entries));
     co_return result;
 }
 
