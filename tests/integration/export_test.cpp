@@ -161,11 +161,8 @@ BOOST_AUTO_TEST_CASE(rerun_names_resized_file)
 {
     emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
     temp_folder out;
-    boost::asio::io_context io;
-    captured_log log;
-    auto options = emulator_options(emulator);
-    options.logger = log.sink();
-    client c(io.get_executor(), options);
+    logged_client session(emulator);
+    auto& [io, log, c] = session;
     auto request = make_request(export_type::hour, beijing_hour(5), out.path());
     request.data_types = {data_type::parse("page")};
     const auto first = run(io, c.download_export(request));

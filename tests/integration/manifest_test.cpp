@@ -48,11 +48,8 @@ BOOST_AUTO_TEST_CASE(keeps_other_types_entries)
 {
     emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
     temp_folder out;
-    boost::asio::io_context io;
-    captured_log log;
-    auto options = emulator_options(emulator);
-    options.logger = log.sink();
-    client c(io.get_executor(), options);
+    logged_client session(emulator);
+    auto& [io, log, c] = session;
 
     const auto pages = run(io, c.download_export(one_type_request("page", out.path())));
     BOOST_TEST_REQUIRE(pages.all_ok());
@@ -85,11 +82,8 @@ BOOST_AUTO_TEST_CASE(drops_other_version_entries)
 {
     emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
     temp_folder out;
-    boost::asio::io_context io;
-    captured_log log;
-    auto options = emulator_options(emulator);
-    options.logger = log.sink();
-    client c(io.get_executor(), options);
+    logged_client session(emulator);
+    auto& [io, log, c] = session;
 
     const auto pages = run(io, c.download_export(one_type_request("page", out.path())));
     BOOST_TEST_REQUIRE(pages.all_ok());

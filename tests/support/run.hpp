@@ -60,6 +60,23 @@ inline client_options emulator_options(const emulator_process& emulator)
     return options;
 }
 
+// A client of the emulator with its own io_context, whose log lines are
+// captured.
+struct logged_client {
+    explicit logged_client(const emulator_process& emulator)
+        : c(io.get_executor(), [&] {
+              auto options = emulator_options(emulator);
+              options.logger = log.sink();
+              return options;
+          }())
+    {
+    }
+
+    boost::asio::io_context io;
+    captured_log log;
+    client c;
+};
+
 // Lists the hour export of three hours ago for one data type and returns the
 // link at `position`.
 inline std::string link_of(boost::asio::io_context& io, client& c, const char* type, std::size_t position = 0,
