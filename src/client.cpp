@@ -71,6 +71,7 @@ client_impl::client_impl(boost::asio::any_io_executor executor_, client_options 
                                                 std::to_string(options.retry.max_attempts) + ": expected 1 or more");
     validate_credentials(options.creds);
     base_ = detail::parse_http_target(options.base_url);
+    base_.from_user = true;
     base_path_ = base_.target.substr(0, base_.target.find('?'));
     while (!base_path_.empty() && base_path_.back() == '/')
         base_path_.pop_back();

@@ -45,17 +45,18 @@ std::unique_ptr<header_parser> make_header_parser()
 }
 
 // Returns whether a plain HTTP request on a fresh connection failed in a way
-// that suggests a TLS server: the connection closed before any byte came
-// back, or the first byte starts a TLS record (an alert or a handshake).
+// that suggests a TLS server: the first byte starts a TLS record (an alert
+// or a handshake), or the connection closed before any byte came back.
+// Beast keeps the bytes of a header it could not finish in the buffer.
 bool looks_like_tls_server(const boost::system::error_code& ec, const header_parser& parser,
                            const beast::flat_buffer& received)
 {
-    if (parser.got_some())
-        return false;
     if (received.size() > 0) {
         const auto first = *static_cast<const unsigned char*>(received.data().data());
-        return first == 0x15 || first == 0x16;
+        return !parser.is_header_done() && (first == 0x15 || first == 0x16);
     }
+    if (parser.got_some())
+        return false;
     return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset;
 }
 
@@ -88,7 +89,8 @@ asio::awaitable<open_response> send_request(http_context& context, const http_ta
     response.parser = make_header_parser();
     const auto ec = co_await try_exchange(*response.conn, context.timeouts, request, *response.parser);
     if (ec) {
-        const bool maybe_tls = !target.tls && looks_like_tls_server(ec, *response.parser, response.conn->buffer());
+        const bool maybe_tls = !target.tls && target.from_user &&
+                               looks_like_tls_server(ec, *response.parser, response.conn->buffer());
         throw_transport_error(ec, "waiting for the response of " + target.origin(),
                               maybe_tls ? "the server sent no HTTP response: if it serves HTTPS, use an https:// URL"
                                         : "");

@@ -14,6 +14,9 @@ struct http_target {
     std::string host_header;  // as sent in Host: brackets for IPv6, port when not default
     std::string target;       // path and query, at least "/"
     bool host_is_ip = false;  // IP literals get no SNI; the certificate must name the IP
+    // The URL came from the user (the API base URL), not from a server, so
+    // an error may suggest changing its scheme.
+    bool from_user = false;
 
     // "https://host:port", the key of the connection pool.
     std::string origin() const;

@@ -4,7 +4,12 @@
 
 #include <gioexport/error.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <thread>
 
 using namespace gioexport;
 using namespace gioexport::test;
@@ -114,6 +119,40 @@ std::string token_error_with_scheme(const emulator_process& emulator, const std:
     return {};
 }
 
+// A loopback server that replies to its first connection with a TLS alert
+// record and closes it, as some TLS servers reply to plain HTTP.
+struct tls_alert_server {
+    tls_alert_server() = default;
+    tls_alert_server(const tls_alert_server&) = delete;
+    tls_alert_server& operator=(const tls_alert_server&) = delete;
+    ~tls_alert_server()
+    {
+        if (!accepted) {
+            // Releases the blocking accept when the client never connected.
+            boost::asio::ip::tcp::socket socket(io);
+            boost::system::error_code ec;
+            socket.connect(acceptor.local_endpoint(), ec);
+        }
+        thread.join();
+    }
+
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
+
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+    std::atomic<bool> accepted{false};
+    std::thread thread{[this] {
+        boost::asio::ip::tcp::socket socket(io);
+        acceptor.accept(socket);
+        accepted = true;
+        char request[4096];
+        boost::system::error_code ec;
+        socket.read_some(boost::asio::buffer(request), ec);
+        const unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46};
+        boost::asio::write(socket, boost::asio::buffer(alert), ec);
+    }};
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(http_url_to_tls_server_hints)
@@ -125,6 +164,21 @@ BOOST_AUTO_TEST_CASE(http_url_to_tls_server_hints)
     BOOST_TEST_INFO("message: " << message);
     BOOST_TEST(message.find("connection closed early") != std::string::npos);
     BOOST_TEST(message.find("use an https:// URL") != std::string::npos);
+
+    // A server that replies with a TLS alert record gets the hint too.
+    tls_alert_server alert_server;
+    boost::asio::io_context io;
+    auto options = emulator_options(tls_emulator);
+    options.base_url = alert_server.base_url();
+    options.retry.max_attempts = 1;
+    client alerted(io.get_executor(), options);
+    try {
+        run(io, alerted.fetch_token());
+        BOOST_FAIL("expected an error from the TLS alert server");
+    } catch (const error& e) {
+        BOOST_TEST_INFO("message: " << e.what());
+        BOOST_TEST(std::string(e.what()).find("use an https:// URL") != std::string::npos);
+    }
 
     // TLS to a plain HTTP server fails in the handshake, which needs no hint.
     emulator_process plain_emulator(false);
