@@ -247,16 +247,19 @@ asio::awaitable<bool> finish_from_journal(worker_context& context, const export_
         std::error_code ec;
         const auto size = std::filesystem::file_size(target, ec);
         if (ec || size != entry->bytes) {
-            const bool changed = !ec;
+            const std::string changed =
+                ec ? std::string()
+                   : item.relative_path.generic_string() + ": the file has " + std::to_string(size) +
+                         " bytes, but an earlier run verified it with " + std::to_string(entry->bytes) + " bytes";
             const auto part = detail::part_file::part_path_for(target);
             if (std::filesystem::file_size(part, ec) != entry->bytes || ec || md5_of_file(part) != entry->md5) {
-                if (changed)
-                    warning = item.relative_path.generic_string() + ": the file has " + std::to_string(size) +
-                              " bytes, but an earlier run verified it with " + std::to_string(entry->bytes) +
-                              "; downloading it again";
+                if (!changed.empty())
+                    warning = changed + "; downloading it again";
                 return;
             }
             std::filesystem::rename(part, target, ec);
+            if (!changed.empty())
+                warning = changed + (ec ? "; downloading it again" : "; its .part file has the verified bytes and replaced it");
             if (ec)
                 return;
         } else if (!entry->synced && md5_of_file(target) != entry->md5) {
@@ -499,15 +502,15 @@ asio::awaitable<export_result> client_impl::download_export(export_request reque
     // for some data types keeps the earlier manifest's entries of the others.
     result.listing = shared.current();
     result.manifest_path = result.export_dir / "manifest.json";
-    boost::json::array earlier_entries;
+    detail::earlier_manifest earlier;
     if (!request.data_types.empty()) {
         std::vector<std::string> warnings;
-        earlier_entries = detail::entries_of_other_types(result.manifest_path, result.export_dir,
-                                              result.listing.export_version, request.data_types, warnings);
+        earlier = detail::entries_of_other_types(result.manifest_path, result.export_dir,
+                                                 result.listing.export_version, request.data_types, warnings);
         for (const std::string& warning : warnings)
             log(log_level::warning, warning);
     }
-    detail::write_file_atomically(result.manifest_path, detail::manifest_json(result, ai, earlier_entries));
+    detail::write_file_atomically(result.manifest_path, detail::manifest_json(result, ai, earlier));
     co_return result;
 }
 

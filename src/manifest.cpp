@@ -4,14 +4,17 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <gioexport/error.hpp>
+
 #include <algorithm>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace gioexport::detail {
 
-std::string manifest_json(const export_result& result, const std::string& ai,
-                          const boost::json::array& earlier_entries)
+std::string manifest_json(const export_result& result, const std::string& ai, const earlier_manifest& earlier)
 {
     namespace json = boost::json;
     json::array files;
@@ -30,11 +33,8 @@ std::string manifest_json(const export_result& result, const std::string& ai,
         }
         files.push_back(std::move(entry));
     }
-    bool complete = result.all_ok();
-    for (const json::value& entry : earlier_entries) {
-        complete = complete && !entry.as_object().contains("error");
+    for (const json::value& entry : earlier.entries)
         files.push_back(entry);
-    }
 
     const links_response& listing = result.listing;
     json::object root;
@@ -44,94 +44,155 @@ std::string manifest_json(const export_result& result, const std::string& ai,
     root["exportVersion"] = listing.export_version;
     root["requestTime"] = listing.request_time;
     root["status"] = listing.status_text;
-    root["complete"] = complete;
+    root["complete"] = result.all_ok() && earlier.complete;
     root["files"] = std::move(files);
     return json::serialize(root) + "\n";
 }
 
 namespace {
 
-// Returns whether `entry` names a verified file that still has its recorded
-// size, or a failed file. Sets `reason` otherwise.
-bool entry_still_valid(const boost::json::object& entry, const std::filesystem::path& export_dir,
-                       std::string& reason)
+constexpr std::uintmax_t max_manifest_bytes = 64 * 1024 * 1024;
+
+// Returns the value of a JSON integer that is not negative.
+std::optional<std::uint64_t> count_of(const boost::json::value* value)
 {
-    if (entry.contains("error"))
-        return true;
-    const auto* path = entry.if_contains("path");
-    const auto* bytes = entry.if_contains("bytes");
-    if (path == nullptr || !path->is_string() || bytes == nullptr || !bytes->is_number()) {
-        reason = "an entry has no path or no size";
-        return false;
+    if (value != nullptr && value->is_uint64())
+        return value->get_uint64();
+    if (value != nullptr && value->is_int64() && value->get_int64() >= 0)
+        return static_cast<std::uint64_t>(value->get_int64());
+    return std::nullopt;
+}
+
+// Checks one entry of an earlier manifest. Returns its data type name, or
+// an empty string after setting `reason`. `label` names the entry for the
+// warning, by its path once that is known to be valid.
+std::string check_entry(const boost::json::value& value, const std::filesystem::path& export_dir,
+                        std::string& label, std::string& reason)
+{
+    const boost::json::object* entry = value.if_object();
+    if (entry == nullptr) {
+        reason = "it is not a JSON object";
+        return {};
     }
-    const std::filesystem::path relative(std::string(path->as_string()));
-    // The path comes from a file on disk, so it must stay inside the folder.
-    if (relative.is_absolute() || relative.empty() ||
-        std::any_of(relative.begin(), relative.end(), [](const auto& part) { return part == ".."; })) {
-        reason = "the entry path \"" + relative.generic_string() + "\" leaves the export folder";
-        return false;
+    const boost::json::value* type = entry->if_contains("dataType");
+    const auto position = count_of(entry->if_contains("position"));
+    const boost::json::value* path = entry->if_contains("path");
+    if (type == nullptr || !type->is_string() || !position || path == nullptr || !path->is_string()) {
+        reason = "it lacks a dataType, position or path";
+        return {};
+    }
+    std::string name;
+    try {
+        name = data_type::parse(type->as_string()).name();
+    } catch (const error&) {
+        reason = "its dataType is not a valid data type name";
+        return {};
+    }
+    // Only the path gioexport gives the file is trusted, so the check below
+    // never reads outside the export folder.
+    const std::string expected = name + "/" + part_file_name(static_cast<std::size_t>(*position));
+    if (path->as_string() != expected) {
+        reason = "its path is not " + expected;
+        return {};
+    }
+    label = expected;
+    if (entry->contains("error"))
+        return name;
+    const auto bytes = count_of(entry->if_contains("bytes"));
+    if (!bytes) {
+        reason = "its bytes field is not a byte count";
+        return {};
     }
     std::error_code ec;
-    const auto size = std::filesystem::file_size(export_dir / relative, ec);
-    std::uint64_t expected = 0;
-    try {
-        expected = bytes->to_number<std::uint64_t>();
-    } catch (const std::exception&) {
-        reason = "the size of " + relative.generic_string() + " is not a byte count";
-        return false;
-    }
-    if (ec || size != expected) {
-        reason = relative.generic_string() + " is missing or no longer has its " + std::to_string(expected) +
+    const auto status = std::filesystem::symlink_status(export_dir / expected, ec);
+    const auto size = std::filesystem::is_regular_file(status) ? std::filesystem::file_size(export_dir / expected, ec)
+                                                               : std::uintmax_t{0};
+    if (ec || !std::filesystem::is_regular_file(status) || size != *bytes) {
+        reason = "the file is missing, is not a regular file or no longer has its " + std::to_string(*bytes) +
                  " bytes";
-        return false;
+        return {};
     }
-    return true;
+    return name;
+}
+
+// Returns the text of the manifest at `path`. Returns nothing when there is
+// none, or when it cannot be used, and then sets `reason`.
+std::optional<std::string> read_manifest_text(const std::filesystem::path& path, std::string& reason)
+{
+    std::error_code ec;
+    const auto status = std::filesystem::symlink_status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found)
+        return std::nullopt;
+    if (ec || !std::filesystem::is_regular_file(status)) {
+        reason = "is not a regular file";
+        return std::nullopt;
+    }
+    if (std::filesystem::file_size(path, ec) > max_manifest_bytes || ec) {
+        reason = "is larger than 64 MiB";
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+        reason = "cannot be read";
+        return std::nullopt;
+    }
+    return text.str();
 }
 
 }  // namespace
 
-boost::json::array entries_of_other_types(const std::filesystem::path& path,
-                                          const std::filesystem::path& export_dir,
-                                          const std::string& export_version, const std::vector<data_type>& types,
-                                          std::vector<std::string>& warnings)
+earlier_manifest entries_of_other_types(const std::filesystem::path& path,
+                                        const std::filesystem::path& export_dir,
+                                        const std::string& export_version, const std::vector<data_type>& types,
+                                        std::vector<std::string>& warnings)
 {
     namespace json = boost::json;
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return {};
-    std::ostringstream text;
-    text << in.rdbuf();
+    const std::string replaced = ", so it is replaced without the entries of other data types";
+    std::string reason;
+    const auto text = read_manifest_text(path, reason);
+    if (!text) {
+        if (reason.empty())
+            return {};  // no earlier manifest
+        warnings.push_back("the earlier manifest.json " + reason + replaced);
+        return {{}, false};
+    }
     boost::system::error_code ec;
-    const json::value earlier = json::parse(text.str(), ec);
+    const json::value earlier = json::parse(*text, ec);
     const json::object* root = ec ? nullptr : earlier.if_object();
     const json::value* files = root != nullptr ? root->if_contains("files") : nullptr;
     if (files == nullptr || !files->is_array()) {
-        warnings.push_back("the earlier manifest.json is invalid, so it is replaced without its entries");
-        return {};
+        warnings.push_back("the earlier manifest.json is invalid" + replaced);
+        return {{}, false};
     }
     const json::value* version = root->if_contains("exportVersion");
     if (version == nullptr || !version->is_string() || version->as_string() != export_version) {
         warnings.push_back("the earlier manifest.json lists another export version than \"" + export_version +
-                           "\"; its files of other data types are no longer listed");
-        return {};
+                           "\"" + replaced);
+        return {{}, false};
     }
 
-    json::array entries;
-    for (const json::value& value : files->as_array()) {
-        const json::object* entry = value.if_object();
-        const json::value* type = entry != nullptr ? entry->if_contains("dataType") : nullptr;
-        if (type == nullptr || !type->is_string())
+    earlier_manifest result;
+    std::set<std::string> seen;
+    const auto& entries = files->as_array();
+    for (std::size_t index = 0; index < entries.size(); ++index) {
+        std::string label = "entry " + std::to_string(index);
+        reason.clear();
+        const std::string name = check_entry(entries[index], export_dir, label, reason);
+        if (!name.empty() && std::any_of(types.begin(), types.end(), [&](const data_type& t) { return t.name() == name; }))
+            continue;  // this run lists the type again
+        if (!name.empty() && !seen.insert(label).second)
+            reason = "it repeats an earlier entry";
+        if (!reason.empty()) {
+            warnings.push_back("manifest.json no longer lists " + label + ": " + reason);
+            result.complete = false;
             continue;
-        const std::string_view name = type->as_string();
-        if (std::any_of(types.begin(), types.end(), [&](const data_type& t) { return t.name() == name; }))
-            continue;
-        std::string reason;
-        if (entry_still_valid(*entry, export_dir, reason))
-            entries.push_back(value);
-        else
-            warnings.push_back("manifest.json no longer lists a " + std::string(name) + " file: " + reason);
+        }
+        result.complete = result.complete && !entries[index].as_object().contains("error");
+        result.entries.push_back(entries[index]);
     }
-    return entries;
+    return result;
 }
 
 }  // namespace gioexport::detail

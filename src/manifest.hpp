@@ -12,23 +12,32 @@
 
 namespace gioexport::detail {
 
+// The entries of an earlier manifest that a run for some data types keeps.
+struct earlier_manifest {
+    boost::json::array entries;  // of the data types outside the run
+    // False when an entry or the whole earlier manifest was left out, or a
+    // kept entry is of a file that failed.
+    bool complete = true;
+};
+
 // Serialises the result: the listing's metadata, then one entry per file with
 // its data type, position, relative path, bytes, MD5 and verification, or
-// its error code and message. The `earlier_entries` follow the result's
-// entries, and the `complete` flag covers them too.
+// its error code and message. The earlier entries follow the result's, and
+// the `complete` flag covers them too.
 std::string manifest_json(const export_result& result, const std::string& ai,
-                          const boost::json::array& earlier_entries = {});
+                          const earlier_manifest& earlier = {});
 
-// Returns the entries of the manifest at `path`, written by an earlier run,
-// whose data type is not in `types`, so that a run for some data types
-// keeps the other types' files listed. An entry of a verified file stays
-// only while the file in `export_dir` still has its recorded size. The
-// result is empty when the earlier manifest is missing, cannot be parsed or
-// lists another export version than `export_version`. Each entry or
-// manifest left out adds a line to `warnings`.
-boost::json::array entries_of_other_types(const std::filesystem::path& path,
-                                          const std::filesystem::path& export_dir,
-                                          const std::string& export_version, const std::vector<data_type>& types,
-                                          std::vector<std::string>& warnings);
+// Reads the manifest at `path`, written by an earlier run, and returns its
+// entries whose data type is not in `types`, so that a run for some data
+// types keeps the other types' files listed. An entry stays only when its
+// path is the one gioexport gives its data type and position, and, for a
+// verified file, when a regular file in `export_dir` still has its recorded
+// size. Nothing stays when the earlier manifest is not a regular file, is
+// larger than 64 MiB, cannot be parsed or lists another export version than
+// `export_version`. Each entry or manifest left out adds a line to `warnings`.
+earlier_manifest entries_of_other_types(const std::filesystem::path& path,
+                                        const std::filesystem::path& export_dir,
+                                        const std::string& export_version, const std::vector<data_type>& types,
+                                        std::vector<std::string>& warnings);
 
 }  // namespace gioexport::detail

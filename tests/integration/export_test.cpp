@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(rerun_names_resized_file)
     const std::string text = log.joined();
     BOOST_TEST_INFO("log: " << text);
     BOOST_TEST(text.find("page/part-00001.csv.gz: the file has 1000 bytes, but an earlier run verified it with " +
-                         std::to_string(size)) != std::string::npos);
+                         std::to_string(size) + " bytes; downloading it again") != std::string::npos);
     BOOST_TEST(text.find("part-00000.csv.gz: the file has") == std::string::npos);
 }
 

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include <sys/stat.h>
+
 using namespace gioexport;
 using namespace gioexport::test;
 
@@ -37,6 +39,20 @@ boost::json::object read_manifest(const std::filesystem::path& path)
     return boost::json::parse(read_file(path)).as_object();
 }
 
+// An emulator with two files per data type and hour, an output folder, and
+// a client whose log is captured.
+struct export_folder {
+    emulator_process emulator{false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"}};
+    temp_folder out;
+    logged_client session{emulator};
+
+    // Runs the hour export of one data type into the folder.
+    export_result fetch(const std::string& type)
+    {
+        return run(session.io, session.c.download_export(one_type_request(type, out.path())));
+    }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(manifest_integration)
@@ -46,16 +62,14 @@ BOOST_AUTO_TEST_SUITE(manifest_integration)
 // is the same.
 BOOST_AUTO_TEST_CASE(keeps_other_types_entries)
 {
-    emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
-    temp_folder out;
-    logged_client session(emulator);
-    auto& [io, log, c] = session;
+    export_folder folder;
+    captured_log& log = folder.session.log;
 
-    const auto pages = run(io, c.download_export(one_type_request("page", out.path())));
+    const auto pages = folder.fetch("page");
     BOOST_TEST_REQUIRE(pages.all_ok());
     const auto page_entries = read_manifest(pages.manifest_path).at("files").as_array();
 
-    const auto visits = run(io, c.download_export(one_type_request("visit", out.path())));
+    const auto visits = folder.fetch("visit");
     BOOST_TEST_REQUIRE(visits.all_ok());
     auto manifest = read_manifest(visits.manifest_path);
     BOOST_TEST(manifest.at("complete").as_bool());
@@ -67,12 +81,13 @@ BOOST_AUTO_TEST_CASE(keeps_other_types_entries)
 
     // A page file that is gone loses its entry, with a warning that names it.
     std::filesystem::remove(visits.export_dir / "page" / "part-00001.csv.gz");
-    const auto again = run(io, c.download_export(one_type_request("visit", out.path())));
+    const auto again = folder.fetch("visit");
     BOOST_TEST_REQUIRE(again.all_ok());
     manifest = read_manifest(again.manifest_path);
     BOOST_TEST(entries_per_type(manifest) == (std::map<std::string, int>{{"page", 1}, {"visit", 2}}));
+    BOOST_TEST(!manifest.at("complete").as_bool());
     BOOST_TEST_INFO("log: " << log.joined());
-    BOOST_TEST(log.joined().find("manifest.json no longer lists a page file: page/part-00001.csv.gz is missing") !=
+    BOOST_TEST(log.joined().find("manifest.json no longer lists page/part-00001.csv.gz: the file is missing") !=
                std::string::npos);
 }
 
@@ -80,12 +95,10 @@ BOOST_AUTO_TEST_CASE(keeps_other_types_entries)
 // JSON, are not carried over.
 BOOST_AUTO_TEST_CASE(drops_other_version_entries)
 {
-    emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
-    temp_folder out;
-    logged_client session(emulator);
-    auto& [io, log, c] = session;
+    export_folder folder;
+    captured_log& log = folder.session.log;
 
-    const auto pages = run(io, c.download_export(one_type_request("page", out.path())));
+    const auto pages = folder.fetch("page");
     BOOST_TEST_REQUIRE(pages.all_ok());
     auto text = read_file(pages.manifest_path);
     const auto version = text.find("\"exportVersion\":\"v2\"");
@@ -93,18 +106,81 @@ BOOST_AUTO_TEST_CASE(drops_other_version_entries)
     text.replace(version, 20, "\"exportVersion\":\"v1\"");
     std::ofstream(pages.manifest_path, std::ios::trunc) << text;
 
-    const auto visits = run(io, c.download_export(one_type_request("visit", out.path())));
+    const auto visits = folder.fetch("visit");
     BOOST_TEST_REQUIRE(visits.all_ok());
     BOOST_TEST(entries_per_type(read_manifest(visits.manifest_path)) == (std::map<std::string, int>{{"visit", 2}}));
     BOOST_TEST_INFO("log: " << log.joined());
     BOOST_TEST(log.joined().find("lists another export version than \"v2\"") != std::string::npos);
 
     std::ofstream(visits.manifest_path, std::ios::trunc) << "{\"files\": [";
-    const auto pages_again = run(io, c.download_export(one_type_request("page", out.path())));
+    const auto pages_again = folder.fetch("page");
     BOOST_TEST_REQUIRE(pages_again.all_ok());
     BOOST_TEST(entries_per_type(read_manifest(pages_again.manifest_path)) ==
                (std::map<std::string, int>{{"page", 2}}));
     BOOST_TEST(log.joined().find("the earlier manifest.json is invalid") != std::string::npos);
+    BOOST_TEST(!read_manifest(pages_again.manifest_path).at("complete").as_bool());
+}
+
+// Entries are kept only with the path gioexport gives their type and
+// position, once each, and only for regular files inside the export folder.
+BOOST_AUTO_TEST_CASE(rejects_edited_entries)
+{
+    export_folder folder;
+    captured_log& log = folder.session.log;
+    const auto pages = folder.fetch("page");
+    BOOST_TEST_REQUIRE(pages.all_ok());
+
+    auto manifest = read_manifest(pages.manifest_path);
+    auto& files = manifest.at("files").as_array();
+    const boost::json::object page0 = files.at(0).as_object();
+    const boost::json::object page1 = files.at(1).as_object();
+    auto outside_path = page0;
+    outside_path["path"] = "page/../../../../page0";
+    auto other_path = page0;
+    other_path["path"] = "visit/part-00000.csv.gz";
+    // A click file that is a symbolic link to a file outside the export folder.
+    const auto outside = folder.out.path() / "outside";
+    std::ofstream(outside) << std::string(page1.at("bytes").to_number<std::size_t>(), 'x');
+    std::filesystem::create_directories(pages.export_dir / "click");
+    std::filesystem::create_symlink(outside, pages.export_dir / "click" / "part-00000.csv.gz");
+    auto linked = page1;
+    linked["dataType"] = "click";
+    linked["position"] = 0;
+    linked["path"] = "click/part-00000.csv.gz";
+    files = boost::json::array{outside_path, page1, page1, 5, other_path, linked};
+    std::ofstream(pages.manifest_path, std::ios::trunc) << boost::json::serialize(manifest);
+
+    const auto visits = folder.fetch("visit");
+    BOOST_TEST_REQUIRE(visits.all_ok());
+    const auto written = read_manifest(visits.manifest_path);
+    BOOST_TEST(entries_per_type(written) == (std::map<std::string, int>{{"page", 1}, {"visit", 2}}));
+    BOOST_TEST(!written.at("complete").as_bool());
+    const std::string text = log.joined();
+    BOOST_TEST_INFO("log: " << text);
+    BOOST_TEST(text.find("no longer lists entry 0: its path is not page/part-00000.csv.gz") != std::string::npos);
+    BOOST_TEST(text.find("no longer lists page/part-00001.csv.gz: it repeats an earlier entry") != std::string::npos);
+    BOOST_TEST(text.find("no longer lists entry 3: it is not a JSON object") != std::string::npos);
+    BOOST_TEST(text.find("no longer lists entry 4: its path is not page/part-00000.csv.gz") != std::string::npos);
+    BOOST_TEST(text.find("no longer lists click/part-00000.csv.gz: the file is missing, is not a regular file") !=
+               std::string::npos);
+}
+
+// A manifest.json that is a FIFO is replaced without being read, so the run
+// does not block on it.
+BOOST_AUTO_TEST_CASE(fifo_manifest_is_replaced)
+{
+    export_folder folder;
+    captured_log& log = folder.session.log;
+    const auto pages = folder.fetch("page");
+    BOOST_TEST_REQUIRE(pages.all_ok());
+    std::filesystem::remove(pages.manifest_path);
+    BOOST_TEST_REQUIRE(::mkfifo(pages.manifest_path.c_str(), 0600) == 0);
+
+    const auto visits = folder.fetch("visit");
+    BOOST_TEST(visits.all_ok());
+    BOOST_TEST(std::filesystem::is_regular_file(visits.manifest_path));
+    BOOST_TEST(entries_per_type(read_manifest(visits.manifest_path)) == (std::map<std::string, int>{{"visit", 2}}));
+    BOOST_TEST(log.joined().find("the earlier manifest.json is not a regular file") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
