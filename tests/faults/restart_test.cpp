@@ -188,15 +188,25 @@ BOOST_AUTO_TEST_CASE(early_interrupts_exit_cleanly)
     BOOST_TEST_MESSAGE("interrupt times seeded with " << seed);
     std::mt19937 random(seed);
     std::uniform_int_distribution<int> interrupt_after_ms(10, 80);
+    std::uniform_int_distribution<int> interrupt_after_journal_ms(0, 30);
 
     temp_folder out;
+    const auto journal = out.path() / demo_ai / "hour" / hour / ".gioexport-journal";
     int handled = 0;
     for (int trial = 0; trial < 30; ++trial) {
-        const int delay = interrupt_after_ms(random);
-        BOOST_TEST_CONTEXT("trial " << trial << ", interrupted after " << delay << " ms")
+        // Even trials count from the start of the process, so some signals
+        // come before the tool handles them. Odd trials count from the
+        // journal's creation, after the listing, so on a loaded machine too
+        // the signal lands while transfers and file calls run.
+        const bool after_journal = trial % 2 == 1;
+        const int delay = after_journal ? interrupt_after_journal_ms(random) : interrupt_after_ms(random);
+        BOOST_TEST_CONTEXT("trial " << trial << ", interrupted after " << delay << " ms"
+                                    << (after_journal ? " from the journal's creation" : ""))
         {
             std::filesystem::remove_all(out.path() / demo_ai);
             const pid_t pid = start_download(emulator, out.path(), hour);
+            for (int waited = 0; after_journal && waited < 5000 && !std::filesystem::exists(journal); ++waited)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
             std::this_thread::sleep_for(std::chrono::milliseconds(delay));
             ::kill(pid, SIGINT);
             int status = 0;
