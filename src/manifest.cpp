@@ -52,6 +52,8 @@ std::string manifest_json(const export_result& result, const std::string& ai, co
 namespace {
 
 constexpr std::uintmax_t max_manifest_bytes = 64 * 1024 * 1024;
+// Entries left out beyond this many are counted in one warning.
+constexpr std::size_t max_named_drops = 10;
 
 // Returns the value of a JSON integer that is not negative.
 std::optional<std::uint64_t> count_of(const boost::json::value* value)
@@ -175,23 +177,33 @@ earlier_manifest entries_of_other_types(const std::filesystem::path& path,
 
     earlier_manifest result;
     std::set<std::string> seen;
+    std::size_t dropped = 0;
     const auto& entries = files->as_array();
     for (std::size_t index = 0; index < entries.size(); ++index) {
+        // Entries of the types this run lists again are replaced, valid or not.
+        const json::object* object = entries[index].if_object();
+        const json::value* type = object != nullptr ? object->if_contains("dataType") : nullptr;
+        if (type != nullptr && type->is_string() &&
+            std::any_of(types.begin(), types.end(), [&](const data_type& t) { return t.name() == type->as_string(); }))
+            continue;
+
         std::string label = "entry " + std::to_string(index);
         reason.clear();
         const std::string name = check_entry(entries[index], export_dir, label, reason);
-        if (!name.empty() && std::any_of(types.begin(), types.end(), [&](const data_type& t) { return t.name() == name; }))
-            continue;  // this run lists the type again
         if (!name.empty() && !seen.insert(label).second)
             reason = "it repeats an earlier entry";
         if (!reason.empty()) {
-            warnings.push_back("manifest.json no longer lists " + label + ": " + reason);
+            if (++dropped <= max_named_drops)
+                warnings.push_back("manifest.json no longer lists " + label + ": " + reason);
             result.complete = false;
             continue;
         }
-        result.complete = result.complete && !entries[index].as_object().contains("error");
+        result.complete = result.complete && !object->contains("error");
         result.entries.push_back(entries[index]);
     }
+    if (dropped > max_named_drops)
+        warnings.push_back("manifest.json no longer lists " + std::to_string(dropped - max_named_drops) +
+                           " more entries of the earlier manifest");
     return result;
 }
 

@@ -34,7 +34,9 @@ std::string manifest_json(const export_result& result, const std::string& ai,
 // verified file, when a regular file in `export_dir` still has its recorded
 // size. Nothing stays when the earlier manifest is not a regular file, is
 // larger than 64 MiB, cannot be parsed or lists another export version than
-// `export_version`. Each entry or manifest left out adds a line to `warnings`.
+// `export_version`. Entries of the types in `types` are left out silently.
+// A manifest left out, and each of the first ten other entries left out,
+// adds a line to `warnings`, and one more line counts the rest.
 earlier_manifest entries_of_other_types(const std::filesystem::path& path,
                                         const std::filesystem::path& export_dir,
                                         const std::string& export_version, const std::vector<data_type>& types,

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -163,6 +164,35 @@ BOOST_AUTO_TEST_CASE(rejects_edited_entries)
     BOOST_TEST(text.find("no longer lists entry 4: its path is not page/part-00000.csv.gz") != std::string::npos);
     BOOST_TEST(text.find("no longer lists click/part-00000.csv.gz: the file is missing, is not a regular file") !=
                std::string::npos);
+}
+
+// Entries of the type that a run lists again are replaced without a word,
+// even invalid ones. Past ten, the other entries left out are counted in
+// one warning.
+BOOST_AUTO_TEST_CASE(caps_warnings_and_skips_own_types)
+{
+    export_folder folder;
+    const auto pages = folder.fetch("page");
+    BOOST_TEST_REQUIRE(pages.all_ok());
+    auto manifest = read_manifest(pages.manifest_path);
+    auto& files = manifest.at("files").as_array();
+    files.push_back(boost::json::object{{"dataType", "page"}, {"position", 7}, {"path", "nowhere"}});
+    for (int position = 0; position < 12; ++position)
+        files.push_back(boost::json::object{{"dataType", "click"}, {"position", position}, {"path", "nowhere"}});
+    std::ofstream(pages.manifest_path, std::ios::trunc) << boost::json::serialize(manifest);
+
+    const auto again = folder.fetch("page");
+    BOOST_TEST_REQUIRE(again.all_ok());
+    BOOST_TEST(entries_per_type(read_manifest(again.manifest_path)) == (std::map<std::string, int>{{"page", 2}}));
+    const auto& lines = folder.session.log.lines;
+    const auto count = [&](const std::string& text) {
+        return std::count_if(lines.begin(), lines.end(),
+                             [&](const std::string& line) { return line.find(text) != std::string::npos; });
+    };
+    BOOST_TEST(count("manifest.json no longer lists entry") == 10);
+    BOOST_TEST(count("manifest.json no longer lists 2 more entries") == 1);
+    BOOST_TEST(count("lists entry 2:") == 0);  // the page entry
+    BOOST_TEST(!read_manifest(again.manifest_path).at("complete").as_bool());
 }
 
 // A manifest.json that is a FIFO is replaced without being read, so the run
