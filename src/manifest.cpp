@@ -105,11 +105,11 @@ std::string check_entry(const boost::json::value& value, const std::filesystem::
         reason = "its bytes field is not a byte count";
         return {};
     }
+    // A symbolic link is not followed, because its target may lie outside.
+    const auto file = export_dir / expected;
     std::error_code ec;
-    const auto status = std::filesystem::symlink_status(export_dir / expected, ec);
-    const auto size = std::filesystem::is_regular_file(status) ? std::filesystem::file_size(export_dir / expected, ec)
-                                                               : std::uintmax_t{0};
-    if (ec || !std::filesystem::is_regular_file(status) || size != *bytes) {
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file, ec)) ||
+        std::filesystem::file_size(file, ec) != *bytes || ec) {
         reason = "the file is missing, is not a regular file or no longer has its " + std::to_string(*bytes) +
                  " bytes";
         return {};

@@ -47,12 +47,21 @@ struct export_folder {
     temp_folder out;
     logged_client session{emulator};
 
-    // Runs the hour export of one data type into the folder.
+    // Runs the hour export of one data type into the folder and requires
+    // every file to be verified.
     export_result fetch(const std::string& type)
     {
-        return run(session.io, session.c.download_export(one_type_request(type, out.path())));
+        auto result = run(session.io, session.c.download_export(one_type_request(type, out.path())));
+        BOOST_TEST_REQUIRE(result.all_ok());
+        return result;
     }
 };
+
+// Replaces the file at `path` with `manifest`.
+void write_manifest(const std::filesystem::path& path, const boost::json::object& manifest)
+{
+    std::ofstream(path, std::ios::trunc) << boost::json::serialize(manifest);
+}
 
 }  // namespace
 
@@ -67,11 +76,9 @@ BOOST_AUTO_TEST_CASE(keeps_other_types_entries)
     captured_log& log = folder.session.log;
 
     const auto pages = folder.fetch("page");
-    BOOST_TEST_REQUIRE(pages.all_ok());
     const auto page_entries = read_manifest(pages.manifest_path).at("files").as_array();
 
     const auto visits = folder.fetch("visit");
-    BOOST_TEST_REQUIRE(visits.all_ok());
     auto manifest = read_manifest(visits.manifest_path);
     BOOST_TEST(manifest.at("complete").as_bool());
     BOOST_TEST(entries_per_type(manifest) == (std::map<std::string, int>{{"page", 2}, {"visit", 2}}));
@@ -83,7 +90,6 @@ BOOST_AUTO_TEST_CASE(keeps_other_types_entries)
     // A page file that is gone loses its entry, with a warning that names it.
     std::filesystem::remove(visits.export_dir / "page" / "part-00001.csv.gz");
     const auto again = folder.fetch("visit");
-    BOOST_TEST_REQUIRE(again.all_ok());
     manifest = read_manifest(again.manifest_path);
     BOOST_TEST(entries_per_type(manifest) == (std::map<std::string, int>{{"page", 1}, {"visit", 2}}));
     BOOST_TEST(!manifest.at("complete").as_bool());
@@ -100,7 +106,6 @@ BOOST_AUTO_TEST_CASE(drops_other_version_entries)
     captured_log& log = folder.session.log;
 
     const auto pages = folder.fetch("page");
-    BOOST_TEST_REQUIRE(pages.all_ok());
     auto text = read_file(pages.manifest_path);
     const auto version = text.find("\"exportVersion\":\"v2\"");
     BOOST_TEST_REQUIRE(version != std::string::npos);
@@ -108,14 +113,12 @@ BOOST_AUTO_TEST_CASE(drops_other_version_entries)
     std::ofstream(pages.manifest_path, std::ios::trunc) << text;
 
     const auto visits = folder.fetch("visit");
-    BOOST_TEST_REQUIRE(visits.all_ok());
     BOOST_TEST(entries_per_type(read_manifest(visits.manifest_path)) == (std::map<std::string, int>{{"visit", 2}}));
     BOOST_TEST_INFO("log: " << log.joined());
     BOOST_TEST(log.joined().find("lists another export version than \"v2\"") != std::string::npos);
 
     std::ofstream(visits.manifest_path, std::ios::trunc) << "{\"files\": [";
     const auto pages_again = folder.fetch("page");
-    BOOST_TEST_REQUIRE(pages_again.all_ok());
     BOOST_TEST(entries_per_type(read_manifest(pages_again.manifest_path)) ==
                (std::map<std::string, int>{{"page", 2}}));
     BOOST_TEST(log.joined().find("the earlier manifest.json is invalid") != std::string::npos);
@@ -129,7 +132,6 @@ BOOST_AUTO_TEST_CASE(rejects_edited_entries)
     export_folder folder;
     captured_log& log = folder.session.log;
     const auto pages = folder.fetch("page");
-    BOOST_TEST_REQUIRE(pages.all_ok());
 
     auto manifest = read_manifest(pages.manifest_path);
     auto& files = manifest.at("files").as_array();
@@ -149,10 +151,9 @@ BOOST_AUTO_TEST_CASE(rejects_edited_entries)
     linked["position"] = 0;
     linked["path"] = "click/part-00000.csv.gz";
     files = boost::json::array{outside_path, page1, page1, 5, other_path, linked};
-    std::ofstream(pages.manifest_path, std::ios::trunc) << boost::json::serialize(manifest);
+    write_manifest(pages.manifest_path, manifest);
 
     const auto visits = folder.fetch("visit");
-    BOOST_TEST_REQUIRE(visits.all_ok());
     const auto written = read_manifest(visits.manifest_path);
     BOOST_TEST(entries_per_type(written) == (std::map<std::string, int>{{"page", 1}, {"visit", 2}}));
     BOOST_TEST(!written.at("complete").as_bool());
@@ -173,16 +174,14 @@ BOOST_AUTO_TEST_CASE(caps_warnings_and_skips_own_types)
 {
     export_folder folder;
     const auto pages = folder.fetch("page");
-    BOOST_TEST_REQUIRE(pages.all_ok());
     auto manifest = read_manifest(pages.manifest_path);
     auto& files = manifest.at("files").as_array();
     files.push_back(boost::json::object{{"dataType", "page"}, {"position", 7}, {"path", "nowhere"}});
     for (int position = 0; position < 12; ++position)
         files.push_back(boost::json::object{{"dataType", "click"}, {"position", position}, {"path", "nowhere"}});
-    std::ofstream(pages.manifest_path, std::ios::trunc) << boost::json::serialize(manifest);
+    write_manifest(pages.manifest_path, manifest);
 
     const auto again = folder.fetch("page");
-    BOOST_TEST_REQUIRE(again.all_ok());
     BOOST_TEST(entries_per_type(read_manifest(again.manifest_path)) == (std::map<std::string, int>{{"page", 2}}));
     const auto& lines = folder.session.log.lines;
     const auto count = [&](const std::string& text) {
@@ -202,12 +201,10 @@ BOOST_AUTO_TEST_CASE(fifo_manifest_is_replaced)
     export_folder folder;
     captured_log& log = folder.session.log;
     const auto pages = folder.fetch("page");
-    BOOST_TEST_REQUIRE(pages.all_ok());
     std::filesystem::remove(pages.manifest_path);
     BOOST_TEST_REQUIRE(::mkfifo(pages.manifest_path.c_str(), 0600) == 0);
 
     const auto visits = folder.fetch("visit");
-    BOOST_TEST(visits.all_ok());
     BOOST_TEST(std::filesystem::is_regular_file(visits.manifest_path));
     BOOST_TEST(entries_per_type(read_manifest(visits.manifest_path)) == (std::map<std::string, int>{{"visit", 2}}));
     BOOST_TEST(log.joined().find("the earlier manifest.json is not a regular file") != std::string::npos);
