@@ -101,13 +101,19 @@ BOOST_AUTO_TEST_CASE(certificate_must_name_host)
 
 namespace {
 
-// Returns the message of the error that fetch_token() throws when the
-// emulator's URL is given with `scheme`, after a single attempt.
-std::string token_error_with_scheme(const emulator_process& emulator, const std::string& scheme)
+// Returns `url` with its scheme replaced by `scheme`.
+std::string with_scheme(const std::string& url, const std::string& scheme)
+{
+    return scheme + url.substr(url.find("://"));
+}
+
+// Returns the message of the error that fetch_token() throws after a single
+// attempt, with the emulator's credentials and `base_url`.
+std::string token_error(const emulator_process& emulator, const std::string& base_url)
 {
     boost::asio::io_context io;
     auto options = emulator_options(emulator);
-    options.base_url = scheme + options.base_url.substr(options.base_url.find("://"));
+    options.base_url = base_url;
     options.retry.max_attempts = 1;
     client c(io.get_executor(), options);
     try {
@@ -115,7 +121,7 @@ std::string token_error_with_scheme(const emulator_process& emulator, const std:
     } catch (const error& e) {
         return e.what();
     }
-    BOOST_FAIL("expected an error for a " << scheme << " URL");
+    BOOST_FAIL("expected an error for " << base_url);
     return {};
 }
 
@@ -160,31 +166,49 @@ BOOST_AUTO_TEST_CASE(http_url_to_tls_server_hints)
     // The emulator closes a connection that does not start with a TLS
     // handshake, without sending a byte.
     emulator_process tls_emulator(true);
-    const std::string message = token_error_with_scheme(tls_emulator, "http");
+    const std::string message = token_error(tls_emulator, with_scheme(tls_emulator.base_url(), "http"));
     BOOST_TEST_INFO("message: " << message);
     BOOST_TEST(message.find("connection closed early") != std::string::npos);
     BOOST_TEST(message.find("use an https:// URL") != std::string::npos);
 
     // A server that replies with a TLS alert record gets the hint too.
     tls_alert_server alert_server;
-    boost::asio::io_context io;
-    auto options = emulator_options(tls_emulator);
-    options.base_url = alert_server.base_url();
-    options.retry.max_attempts = 1;
-    client alerted(io.get_executor(), options);
-    try {
-        run(io, alerted.fetch_token());
-        BOOST_FAIL("expected an error from the TLS alert server");
-    } catch (const error& e) {
-        BOOST_TEST_INFO("message: " << e.what());
-        BOOST_TEST(std::string(e.what()).find("use an https:// URL") != std::string::npos);
-    }
+    const std::string alerted = token_error(tls_emulator, alert_server.base_url());
+    BOOST_TEST_INFO("message: " << alerted);
+    BOOST_TEST(alerted.find("use an https:// URL") != std::string::npos);
 
     // TLS to a plain HTTP server fails in the handshake, which needs no hint.
     emulator_process plain_emulator(false);
-    const std::string reversed = token_error_with_scheme(plain_emulator, "https");
+    const std::string reversed = token_error(plain_emulator, with_scheme(plain_emulator.base_url(), "https"));
     BOOST_TEST_INFO("message: " << reversed);
     BOOST_TEST(reversed.find("https:// URL") == std::string::npos);
+}
+
+// A download link comes from the server, so a download that meets a TLS
+// server over plain HTTP gets no hint to change a URL the user never gave.
+BOOST_AUTO_TEST_CASE(download_link_gets_no_hint)
+{
+    emulator_process tls_emulator(true);
+    emulator_process plain_emulator(false);
+    const std::string location = with_scheme(tls_emulator.base_url(), "http") + "/objects/elsewhere";
+    plain_emulator.control("POST", "/_control/faults",
+                           R"({"faults":[{"kind":"redirect","target":"objects","status":302,"location":")" +
+                               location + R"(","count":-1}]})");
+    temp_folder out;
+    boost::asio::io_context io;
+    auto options = emulator_options(plain_emulator);
+    options.retry.max_attempts = 1;
+    client c(io.get_executor(), options);
+    const std::string url = link_of(io, c, "visit");
+    try {
+        run(io, c.download_link(url, out.path() / "part-00000.csv.gz"));
+        BOOST_FAIL("expected the redirected download to fail");
+    } catch (const error& e) {
+        const std::string message = e.what();
+        BOOST_TEST_INFO("message: " << message);
+        BOOST_TEST(message.find("connection closed early") != std::string::npos);
+        BOOST_TEST(message.find("https:// URL") == std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(rerun_checks_unsynced_files)
 }
 
 // A re-run names a file whose size changed since the run that verified it,
-// and downloads it again.
+// and downloads it again, or takes a .part file with the verified bytes.
 BOOST_AUTO_TEST_CASE(rerun_names_resized_file)
 {
     emulator_process emulator(false, {"--chunks-per-hour", "2", "--chunk-bytes", "2048"});
@@ -180,6 +180,20 @@ BOOST_AUTO_TEST_CASE(rerun_names_resized_file)
     BOOST_TEST(text.find("page/part-00001.csv.gz: the file has 1000 bytes, but an earlier run verified it with " +
                          std::to_string(size) + " bytes; downloading it again") != std::string::npos);
     BOOST_TEST(text.find("part-00000.csv.gz: the file has") == std::string::npos);
+
+    // A grown file next to a .part file with the verified bytes, as a crash
+    // between a copy and its rename may leave, takes the .part file's place.
+    std::filesystem::copy_file(shortened, shortened.string() + ".part");
+    std::ofstream(shortened, std::ios::app) << "extra";
+    const auto third = run(io, c.download_export(request));
+    BOOST_TEST(third.all_ok());
+    BOOST_TEST(md5_of_file(shortened) == good_md5);
+    BOOST_TEST(!std::filesystem::exists(shortened.string() + ".part"));
+    const std::string later = log.joined().substr(text.size());
+    BOOST_TEST_INFO("log: " << later);
+    BOOST_TEST(later.find("page/part-00001.csv.gz: the file has " + std::to_string(size + 5) +
+                          " bytes, but an earlier run verified it with " + std::to_string(size) +
+                          " bytes; its .part file has the verified bytes and replaced it") != std::string::npos);
 }
 
 // A re-run with require_md5 does not trust a file that an earlier run kept
